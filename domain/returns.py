@@ -24,10 +24,7 @@ def expected_return(
     """
     if target is None or price is None or price <= 0:
         return None
-    if position_type.is_short:
-        change = price - target
-    else:
-        change = target - price
+    change = price - target if position_type.is_short else target - price
     return (change / price * _HUNDRED).quantize(_RETURN_QUANTUM).normalize()
 
 
@@ -79,7 +76,9 @@ class PortfolioSummary:
     market_value: Decimal
 
 
-def market_value(position_type: PositionType, quantity: Decimal, price: Decimal) -> Decimal:
+def market_value(
+    position_type: PositionType, quantity: Decimal, price: Decimal
+) -> Decimal:
     """Return quantity × price, times the contract multiplier for options."""
     value = quantity * price
     if position_type.is_option:
@@ -95,13 +94,19 @@ def summarize(holdings: Iterable[WeightedHolding], targets: int) -> PortfolioSum
     """
     holdings = list(holdings)
     covered = [h for h in holdings if h.returns is not None]
-    sums: dict[str, Decimal] = {"eoy": Decimal(0), "next_year": Decimal(0), "downside": Decimal(0)}
+    sums: dict[str, Decimal] = {
+        "eoy": Decimal(0),
+        "next_year": Decimal(0),
+        "downside": Decimal(0),
+    }
     weights: dict[str, Decimal] = dict.fromkeys(sums, Decimal(0))
     total_value = Decimal(0)
     for holding in holdings:
         if holding.price is None or holding.price <= 0:
             continue
-        weight = abs(market_value(holding.position_type, holding.quantity, holding.price))
+        weight = abs(
+            market_value(holding.position_type, holding.quantity, holding.price)
+        )
         total_value += weight
         if holding.returns is None:
             continue
@@ -118,7 +123,9 @@ def summarize(holdings: Iterable[WeightedHolding], targets: int) -> PortfolioSum
 
     coverage = None
     if holdings:
-        coverage = (Decimal(len(covered)) / len(holdings) * _HUNDRED).quantize(Decimal("0.01"))
+        coverage = (Decimal(len(covered)) / len(holdings) * _HUNDRED).quantize(
+            Decimal("0.01")
+        )
     return PortfolioSummary(
         positions=len(holdings),
         positions_with_targets=len(covered),

@@ -1,0 +1,37 @@
+"""Write a validated import in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.models import Position, TargetPrice
+from storage.portfolios import (
+    UpsertCounts,
+    ensure_portfolio,
+    upsert_positions,
+    upsert_targets,
+)
+from storage.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ImportWrite:
+    """Counts of what one import changed."""
+
+    targets: UpsertCounts
+    positions: UpsertCounts
+
+
+async def write_import(
+    store: Store,
+    portfolio: str,
+    targets: Sequence[TargetPrice],
+    positions: Sequence[Position],
+) -> ImportWrite:
+    """Create the portfolio if needed and upsert every row, all or nothing."""
+    async with store.sessions.begin() as session:
+        pid = await ensure_portfolio(session, portfolio)
+        target_counts = await upsert_targets(session, pid, targets)
+        position_counts = await upsert_positions(session, pid, positions)
+    return ImportWrite(target_counts, position_counts)
