@@ -66,15 +66,10 @@ async def ensure_portfolio(session: AsyncSession, name: str) -> int:
     )
     if found is not None:
         return found
-    result = await session.execute(
-        insert(PortfolioRow).values(
-            name=name, currency="USD", created_at=dt.datetime.now(dt.UTC)
-        )
-    )
-    key = result.inserted_primary_key
-    if key is None:
-        raise RuntimeError(f"insert of portfolio {name!r} returned no primary key")
-    return int(key[0])
+    row = PortfolioRow(name=name, currency="USD", created_at=dt.datetime.now(dt.UTC))
+    session.add(row)
+    await session.flush()
+    return row.id
 
 
 async def portfolio_id(session: AsyncSession, name: str) -> int | None:

@@ -35,7 +35,21 @@ async def _import(store: Store, args: argparse.Namespace) -> int:
     return await cmd_import.run(store, args)
 
 
+async def _refresh(store: Store, args: argparse.Namespace) -> int:
+    from tui import cmd_refresh
+
+    return await cmd_refresh.run(store, args)
+
+
+async def _doctor(store: Store, args: argparse.Namespace) -> int:
+    from tui import cmd_doctor
+
+    return await cmd_doctor.run(store, args)
+
+
 HANDLERS: dict[str, Handler] = {
+    "refresh": _refresh,
+    "doctor": _doctor,
     "import": _import,
     "targets": cmd_show.targets,
     "summary": cmd_show.summary,

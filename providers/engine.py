@@ -1,0 +1,495 @@
+"""The fetch engine: resolves a price for every symbol within every quota.
+
+For each symbol, in order: a fresh cached quote, the provider chain (bulk
+requests first), a cached quote within the stale tolerance, the user's own
+price. Every step is reported as an event; each error cause is logged once
+per run with a count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import datetime as dt
+import itertools
+import logging
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+import stamina
+
+from domain.calendar import last_completed_session
+from domain.errors import ErrorKind, ProviderError
+from domain.events import (
+    ErrorLogged,
+    Event,
+    FellBack,
+    JobFailed,
+    JobQueued,
+    JobStarted,
+    JobSucceeded,
+    PriceResolved,
+    ProviderDisabled,
+    ProviderPaused,
+    RefreshFinished,
+    RetryScheduled,
+)
+from domain.models import PriceSource, ResolvedPrice
+from domain.quotes import Quote
+from domain.resolution import DEFAULT_STALE_SESSIONS, resolve_price
+from providers.limiter import Limiter, UsageCounter
+from providers.strategies import (
+    Job,
+    ProviderClient,
+    Strategy,
+    build_jobs,
+    choose_strategy,
+    eligible,
+)
+
+log = logging.getLogger(__name__)
+
+_DISABLING = (ErrorKind.INVALID_KEY, ErrorKind.QUOTA_EXHAUSTED)
+"""Errors after which no request of this run goes to the provider."""
+
+
+class ProviderDisabledError(ProviderError):
+    """A job was not sent because its provider was disabled while it waited."""
+
+
+_current_job: contextvars.ContextVar[str] = contextvars.ContextVar("job", default="")
+
+
+class QuoteBackend(UsageCounter, Protocol):
+    """What the engine needs from storage."""
+
+    async def latest_quotes(self, symbols: Sequence[str]) -> dict[str, Quote]:
+        """Return the newest cached quote of each symbol."""
+        ...
+
+    async def save_quotes(self, quotes: Sequence[Quote]) -> None:
+        """Store quotes in the cache."""
+        ...
+
+    async def log_error(
+        self,
+        *,
+        run_id: str,
+        provider: str,
+        kind: str,
+        message: str,
+        symbols: Sequence[str],
+        at: dt.datetime,
+    ) -> int:
+        """Record an error cause; return how often it occurred in this run."""
+        ...
+
+    async def record_resolutions(
+        self, resolutions: Mapping[str, ResolvedPrice]
+    ) -> None:
+        """Store each symbol's resolved price on its targets."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Bounds on retrying one job: attempts, total time and backoff."""
+
+    attempts: int = 4
+    timeout: float = 90.0
+    wait_initial: float = 1.0
+    wait_max: float = 30.0
+    wait_jitter: float = 1.0
+    max_pause: float = 120.0
+    """A Retry-After longer than this ends the job, so the chain moves on."""
+
+
+@dataclass
+class ProviderSlot:
+    """A configured provider: its client, limiter and what this run disabled."""
+
+    client: ProviderClient
+    limiter: Limiter
+    disabled: str | None = None
+    disabled_endpoints: set[str] = field(default_factory=set)
+    missing: set[str] = field(default_factory=set)
+    """Symbols this provider returned no quote for; not asked again this run."""
+    consecutive_429: int = 0
+
+    @property
+    def name(self) -> str:
+        """Provider name."""
+        return self.limiter.provider
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshResult:
+    """What a refresh resolved, by symbol, and the count of each source."""
+
+    resolved: dict[str, ResolvedPrice]
+    by_source: dict[str, int]
+    unresolved: tuple[str, ...]
+    """Symbols that ended without a live or fresh price."""
+
+
+class Engine:
+    """Resolves prices through the providers, the cache and the user's price.
+
+    Args:
+        backend: Storage for the cache, daily usage and the error log.
+        slots: Providers in the configured order of preference.
+        clock: Aware wall clock.
+        tolerance: Sessions a cached quote may lag and still be shown.
+        retry: Retry bounds for every job.
+    """
+
+    def __init__(
+        self,
+        backend: QuoteBackend,
+        slots: Sequence[ProviderSlot],
+        *,
+        clock: Callable[[], dt.datetime],
+        tolerance: int = DEFAULT_STALE_SESSIONS,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.backend = backend
+        self.slots = list(slots)
+        self.clock = clock
+        self.tolerance = tolerance
+        self.retry = retry or RetryPolicy()
+        self._ids = itertools.count(1)
+        self._in_flight: dict[str, asyncio.Future[Quote | None]] = {}
+        self._emit: Callable[[Event], None] = lambda _event: None
+        self._run_id = ""
+
+    def emit(self, event: Event) -> None:
+        """Pass an event to the current refresh's listener."""
+        self._emit(event)
+
+    def reset(self) -> None:
+        """Re-enable disabled providers and forget missing symbols."""
+        for slot in self.slots:
+            slot.disabled = None
+            slot.disabled_endpoints.clear()
+            slot.missing.clear()
+
+    async def before_request(self, provider: str, endpoint: str) -> None:
+        """Admit a request through the provider's limiter (clients await this)."""
+        slot = self._slot(provider)
+        job_id = _current_job.get()
+        if slot.disabled is not None:
+            raise ProviderDisabledError(provider, ErrorKind.INVALID_KEY, slot.disabled)
+        await slot.limiter.acquire(job_id, endpoint)
+        if slot.disabled is not None:
+            raise ProviderDisabledError(provider, ErrorKind.INVALID_KEY, slot.disabled)
+        self._emit(
+            JobStarted(job_id=job_id, provider=provider, endpoint=endpoint, attempt=0)
+        )
+
+    def _slot(self, provider: str) -> ProviderSlot:
+        for slot in self.slots:
+            if slot.name == provider:
+                return slot
+        raise KeyError(provider)
+
+    async def refresh(
+        self,
+        symbols: Sequence[str],
+        user_prices: Mapping[str, Decimal | None],
+        emit: Callable[[Event], None],
+    ) -> RefreshResult:
+        """Resolve every symbol, emitting events as each step happens."""
+        self._emit = emit
+        self._run_id = uuid.uuid4().hex
+        now = self.clock()
+        wanted = list(dict.fromkeys(symbols))
+        cached = await self.backend.latest_quotes(wanted)
+        latest = last_completed_session(now)
+        resolved: dict[str, ResolvedPrice] = {}
+        live_needed = []
+        for symbol in wanted:
+            quote = cached.get(symbol)
+            if quote is not None and quote.session >= latest:
+                resolved[symbol] = resolve_price(
+                    now=now, user_price=user_prices.get(symbol), cached=quote
+                )
+            else:
+                live_needed.append(symbol)
+        reasons: dict[str, str] = {}
+        live = await self._ask_chain(live_needed, reasons)
+        if live:
+            await self.backend.save_quotes(list(live.values()))
+        for symbol in live_needed:
+            resolved[symbol] = resolve_price(
+                now=now,
+                user_price=user_prices.get(symbol),
+                live=live.get(symbol),
+                cached=cached.get(symbol),
+                tolerance=self.tolerance,
+                reason=reasons.get(symbol),
+            )
+            source = resolved[symbol].source
+            if symbol not in live and source is not None:
+                emit(
+                    FellBack(symbol=symbol, from_step="providers", reason=source.value)
+                )
+        for symbol in wanted:
+            item = resolved[symbol]
+            emit(
+                PriceResolved(
+                    symbol=symbol,
+                    source=None if item.source is None else item.source.value,
+                    price=item.price,
+                    session=item.session,
+                    stale=item.stale,
+                    age_sessions=item.age_sessions,
+                    reason=item.reason,
+                )
+            )
+        await self.backend.record_resolutions(resolved)
+        by_source = Counter(
+            "unresolved" if r.source is None else r.source.value
+            for r in resolved.values()
+        )
+        good = (PriceSource.FMP, PriceSource.POLYGON, PriceSource.FRESH_CACHE)
+        unresolved = tuple(s for s, r in resolved.items() if r.source not in good)
+        emit(RefreshFinished(by_source=dict(by_source), unresolved=unresolved))
+        return RefreshResult(resolved, dict(by_source), unresolved)
+
+    async def _ask_chain(
+        self, symbols: list[str], reasons: dict[str, str]
+    ) -> dict[str, Quote]:
+        """Ask providers in turn until every symbol has a quote or none is left."""
+        found: dict[str, Quote] = {}
+        pending = list(symbols)
+        order = {slot.name: index for index, slot in enumerate(self.slots)}
+        queue = list(self.slots)
+        while pending and queue:
+            queue.sort(key=lambda s: (self._is_per_symbol(s), order[s.name]))
+            slot = queue.pop(0)
+            strategy = self._strategy(slot)
+            if strategy is None:
+                continue
+            asked = [
+                s for s in eligible(slot.limiter.plan, pending) if s not in slot.missing
+            ]
+            if not asked:
+                continue
+            answers, endpoint_failed = await self._ask(slot, strategy, asked, reasons)
+            found.update(answers)
+            left = [s for s in pending if s not in answers]
+            for symbol in left:
+                if symbol in asked:
+                    self._emit(
+                        FellBack(
+                            symbol=symbol,
+                            from_step=slot.name,
+                            reason=reasons.get(symbol, "no quote"),
+                        )
+                    )
+            pending = left
+            if endpoint_failed and slot.disabled is None:
+                queue.append(slot)
+        return found
+
+    def _strategy(self, slot: ProviderSlot) -> Strategy | None:
+        if slot.disabled is not None:
+            return None
+        return choose_strategy(slot.limiter.plan, slot.disabled_endpoints)
+
+    def _is_per_symbol(self, slot: ProviderSlot) -> bool:
+        strategy = self._strategy(slot)
+        return strategy is None or strategy.per_symbol
+
+    async def _ask(
+        self,
+        slot: ProviderSlot,
+        strategy: Strategy,
+        symbols: list[str],
+        reasons: dict[str, str],
+    ) -> tuple[dict[str, Quote], bool]:
+        now = self.clock()
+        jobs = build_jobs(
+            strategy,
+            slot.limiter.plan,
+            slot.client,
+            symbols,
+            now,
+            lambda: f"{slot.name}-{next(self._ids)}",
+        )
+        for job in jobs:
+            self._emit(
+                JobQueued(
+                    job_id=job.job_id,
+                    symbols=job.symbols,
+                    provider=job.provider,
+                    endpoint=job.endpoint,
+                )
+            )
+        results = await asyncio.gather(*(self._run(slot, job, reasons) for job in jobs))
+        answers: dict[str, Quote] = {}
+        endpoint_failed = False
+        for job, result in zip(jobs, results, strict=True):
+            if result is None:
+                endpoint_failed = (
+                    endpoint_failed or job.endpoint in slot.disabled_endpoints
+                )
+                continue
+            answers.update(result)
+            slot.missing.update(s for s in job.symbols if s not in result)
+        return answers, endpoint_failed
+
+    async def _run(
+        self, slot: ProviderSlot, job: Job, reasons: dict[str, str]
+    ) -> dict[str, Quote] | None:
+        """Run one job with retries; return its quotes, or None if it failed."""
+        token = _current_job.set(job.job_id)
+        try:
+            result = await self._with_retries(slot, job)
+        except ProviderError as error:
+            for symbol in job.symbols:
+                reasons[symbol] = f"{slot.name}: {error.kind.value}"
+            self._emit(
+                JobFailed(
+                    job_id=job.job_id,
+                    provider=slot.name,
+                    kind=error.kind.value,
+                    message=error.detail,
+                )
+            )
+            return None
+        finally:
+            _current_job.reset(token)
+        missing = tuple(s for s in job.symbols if s not in result)
+        for symbol in missing:
+            reasons.setdefault(symbol, f"{slot.name}: no quote")
+        self._emit(
+            JobSucceeded(
+                job_id=job.job_id,
+                provider=slot.name,
+                resolved=tuple(result),
+                missing=missing,
+            )
+        )
+        return result
+
+    async def _with_retries(self, slot: ProviderSlot, job: Job) -> dict[str, Quote]:
+        policy = self.retry
+        retrying = stamina.retry_context(
+            on=lambda error: self._backoff(slot, error),
+            attempts=policy.attempts,
+            timeout=policy.timeout,
+            wait_initial=policy.wait_initial,
+            wait_max=policy.wait_max,
+            wait_jitter=policy.wait_jitter,
+        )
+        async for attempt in retrying:
+            with attempt:
+                try:
+                    result = await job.call()
+                except ProviderError as error:
+                    await self._record_failure(slot, job, error, attempt)
+                    raise
+                slot.consecutive_429 = 0
+                return result
+        raise AssertionError("stamina ended without a result or an error")
+
+    def _backoff(self, slot: ProviderSlot, error: Exception) -> bool | float:
+        """Decide whether stamina retries; a 429 waits in the limiter instead."""
+        if not isinstance(error, ProviderError) or not error.kind.retryable:
+            return False
+        if isinstance(error, ProviderDisabledError):
+            return False
+        if error.kind == ErrorKind.RATE_LIMITED:
+            if slot.limiter.paused_for() > self.retry.max_pause:
+                return False
+            return 0.0
+        return True
+
+    def _pause_for_429(self, slot: ProviderSlot, error: ProviderError) -> float:
+        slot.consecutive_429 += 1
+        if error.retry_after is not None:
+            wait = error.retry_after
+        else:
+            exponent = slot.consecutive_429 - 1
+            wait = min(self.retry.wait_max, self.retry.wait_initial * 2**exponent)
+            wait += random.uniform(0, self.retry.wait_jitter)
+        return slot.limiter.pause(wait)
+
+    async def _record_failure(
+        self,
+        slot: ProviderSlot,
+        job: Job,
+        error: ProviderError,
+        attempt: stamina.Attempt,
+    ) -> None:
+        if isinstance(error, ProviderDisabledError):
+            return
+        now = self.clock()
+        last_attempt = attempt.num >= self.retry.attempts
+        if error.kind == ErrorKind.RATE_LIMITED:
+            wait = self._pause_for_429(slot, error)
+            self._emit(
+                ProviderPaused(
+                    provider=slot.name,
+                    until=now + dt.timedelta(seconds=wait),
+                    cause=error.detail,
+                )
+            )
+            if not last_attempt and wait <= self.retry.max_pause:
+                self._emit(self._retry_event(job, attempt.num, wait, error))
+        elif error.kind == ErrorKind.TRANSIENT and not last_attempt:
+            self._emit(self._retry_event(job, attempt.num, attempt.next_wait, error))
+        elif error.kind in _DISABLING and slot.disabled is None:
+            slot.disabled = error.detail
+            self._emit(ProviderDisabled(provider=slot.name, reason=error.detail))
+        elif error.kind == ErrorKind.NOT_ENTITLED:
+            slot.disabled_endpoints.add(job.endpoint)
+            self._emit(
+                ProviderDisabled(
+                    provider=slot.name, reason=error.detail, endpoint=job.endpoint
+                )
+            )
+        log.warning(
+            "%s %s failed on attempt %d (job %s, %d symbols): %s",
+            slot.name,
+            job.endpoint,
+            attempt.num,
+            job.job_id,
+            len(job.symbols),
+            error.detail,
+        )
+        count = await self.backend.log_error(
+            run_id=self._run_id,
+            provider=slot.name,
+            kind=error.kind.value,
+            message=error.detail,
+            symbols=job.symbols,
+            at=now,
+        )
+        self._emit(
+            ErrorLogged(
+                provider=slot.name,
+                kind=error.kind.value,
+                message=error.detail,
+                symbols=job.symbols,
+                count=count,
+            )
+        )
+
+    @staticmethod
+    def _retry_event(
+        job: Job, attempt: int, delay: float, error: ProviderError
+    ) -> RetryScheduled:
+        return RetryScheduled(
+            job_id=job.job_id,
+            provider=job.provider,
+            attempt=attempt + 1,
+            delay=delay,
+            cause=error.detail,
+        )
