@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -46,7 +47,11 @@ def _check_known(connection: Connection, where: str) -> str | None:
     if revision is None:
         return None
     scripts = ScriptDirectory.from_config(alembic_config())
-    if scripts.get_revision(revision) is None:
+    try:
+        known = scripts.get_revision(revision) is not None
+    except CommandError:
+        known = False
+    if not known:
         raise SchemaError(
             "Database is newer than this targetdesk",
             f"{where} is at schema revision {revision}, which this version does "
