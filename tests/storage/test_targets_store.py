@@ -8,6 +8,9 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
 from domain.models import Position, PositionType, TargetPrice
 from storage.importer import write_import
 from storage.portfolios import delete_target, list_portfolios, list_targets
@@ -73,10 +76,8 @@ async def test_long_and_short_of_one_symbol_coexist(store: Store) -> None:
 async def test_failed_import_writes_nothing(store: Store) -> None:
     bad = Position("AAPL", PositionType.LONG, D(1), D(1), dt.date(2024, 1, 1))
     duplicate = [bad, bad]  # Same key twice violates the unique constraint.
-    try:
+    with pytest.raises(IntegrityError):
         await write_import(store, "real", [zm()], duplicate)
-    except Exception:
-        pass
     async with store.sessions() as session:
         assert await list_portfolios(session) == []
 
