@@ -1,0 +1,431 @@
+"""Shared HTTP handling for the provider clients.
+
+ProviderClient sends GET requests and turns transport failures into
+ProviderError. The functions below read JSON bodies without trusting the
+server: an HTML or empty body never reaches the JSON parser. Prices are read
+as Decimal exactly as written, and 0, null or NaN is not a price.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any, ClassVar, Final
+
+import httpx
+
+from domain.calendar import NEW_YORK, SESSION_CLOSE
+from domain.errors import ErrorKind, ProviderError
+from providers.redact import install_log_redaction, redact_text
+
+TIMEOUT: Final = httpx.Timeout(10.0, connect=5.0)
+
+BeforeRequest = Callable[[str], Awaitable[None]]
+"""Awaited with the endpoint name before every HTTP request a client sends."""
+
+QueryParams = Sequence[tuple[str, str]]
+
+_MAX_MESSAGE = 200
+# Servers that send an epoch time in ratelimit-reset send values above this;
+# a number of seconds to wait is far smaller.
+_EPOCH_THRESHOLD = 1_000_000_000
+
+
+class NotJson:
+    """Marker for a body that is empty, HTML or not valid JSON."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def content_type(response: httpx.Response) -> str:
+    """Return the media type of a response in lower case, without parameters."""
+    raw = response.headers.get("content-type", "")
+    return str(raw).split(";", 1)[0].strip().lower()
+
+
+def describe_body(response: httpx.Response) -> str:
+    """Describe a body by media type and size, such as "text/html, 162 bytes"."""
+    media = content_type(response) or "no content type"
+    return f"{media}, {len(response.content)} bytes"
+
+
+def load_json(response: httpx.Response) -> Any | NotJson:
+    """Parse a JSON body, or return a NotJson marker that says why not.
+
+    Only a body whose first non-blank byte is `{` or `[` and whose media type
+    is not HTML is parsed. Floats become Decimal, and NaN and Infinity become
+    the Decimal values of those names.
+    """
+    body = response.content.lstrip()
+    if not body:
+        return NotJson("an empty body")
+    if "html" in content_type(response) or body[:1] not in (b"{", b"["):
+        return NotJson("a body that is not JSON")
+    try:
+        return json.loads(body, parse_float=Decimal, parse_constant=Decimal)
+    except (ValueError, RecursionError):
+        return NotJson("invalid JSON")
+
+
+def to_amount(value: object) -> Decimal | None:
+    """Read a JSON number as a finite Decimal, or None for null and non-numbers."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+    else:
+        return None
+    return number if number.is_finite() else None
+
+
+def to_price(value: object) -> Decimal | None:
+    """Read a price: None for null, NaN, zero, negative and non-numeric values."""
+    number = to_amount(value)
+    if number is None or number <= 0:
+        return None
+    return number
+
+
+def session_close(session: dt.date) -> dt.datetime:
+    """Return the aware time of a session's 16:00 New York close."""
+    return dt.datetime.combine(session, SESSION_CLOSE, tzinfo=NEW_YORK)
+
+
+def retry_after_seconds(headers: httpx.Headers, now: dt.datetime) -> float | None:
+    """Read how long a server asked the client to wait, in seconds.
+
+    Reads Retry-After (delta-seconds or an HTTP date), then ratelimit-reset
+    and x-ratelimit-reset (seconds to wait, or an epoch time in seconds).
+    Returns None when no header gives a usable value.
+    """
+    raw = headers.get("retry-after")
+    if raw:
+        seconds = _parse_number(raw)
+        if seconds is not None:
+            return max(seconds, 0.0)
+        when = _parse_http_date(raw)
+        if when is not None:
+            return max((when - now).total_seconds(), 0.0)
+    for name in ("ratelimit-reset", "x-ratelimit-reset"):
+        raw = headers.get(name)
+        seconds = _parse_number(raw) if raw else None
+        if seconds is None:
+            continue
+        if seconds > _EPOCH_THRESHOLD:
+            seconds -= now.timestamp()
+        return max(seconds, 0.0)
+    return None
+
+
+def _parse_number(raw: str) -> float | None:
+    try:
+        number = float(raw.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _parse_http_date(raw: str) -> dt.datetime | None:
+    try:
+        when = parsedate_to_datetime(raw.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when
+
+
+def short_message(text: str, secrets: Sequence[str]) -> str:
+    """Return a provider's error text, redacted and cut to one short line."""
+    line = " ".join(redact_text(text, secrets).split())
+    if len(line) > _MAX_MESSAGE:
+        line = line[: _MAX_MESSAGE - 1] + "…"
+    return line
+
+
+class ProviderClient:
+    """Base of the provider clients: one reused httpx.AsyncClient per provider.
+
+    Subclasses set `provider`, `display` and `invalid_key_detail`. Clients do
+    not retry and do not pace requests. `before_request` lets the caller do
+    both, since it is awaited before every request.
+    """
+
+    provider: ClassVar[str]
+    display: ClassVar[str]
+    invalid_key_detail: ClassVar[str]
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str,
+        *,
+        before_request: BeforeRequest | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout = TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self._secrets: tuple[str, ...] = (api_key,) if api_key else ()
+        self._before_request = before_request
+        self._timeout = timeout
+        install_log_redaction(self._secrets)
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=timeout,
+            transport=transport,
+            headers=dict(headers or {}),
+            follow_redirects=False,
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> ProviderClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def error(
+        self,
+        kind: ErrorKind,
+        detail: str,
+        endpoint: str,
+        *,
+        status: int | None = None,
+        symbols: Sequence[str] = (),
+        retry_after: float | None = None,
+    ) -> ProviderError:
+        """Build a ProviderError for this provider with a redacted detail."""
+        reset_at = None
+        if retry_after is not None:
+            reset_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retry_after)
+        return ProviderError(
+            self.provider,
+            kind,
+            redact_text(detail, self._secrets),
+            endpoint=endpoint,
+            status=status,
+            retry_after=retry_after,
+            symbols=tuple(symbols),
+            reset_at=reset_at,
+        )
+
+    async def send_get(
+        self,
+        endpoint: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        symbols: Sequence[str] = (),
+    ) -> httpx.Response:
+        """Await before_request, then GET `path` under the base URL.
+
+        Raises:
+            ProviderError: TRANSIENT for timeouts, refused connections and
+                resets; BAD_REQUEST when the base URL cannot be used.
+        """
+        if self._before_request is not None:
+            await self._before_request(endpoint)
+        failure: ProviderError | None = None
+        try:
+            response = await self._http.get(path, params=tuple(params or ()))
+        except httpx.TimeoutException as exc:
+            failure = self._timeout_error(exc, endpoint, symbols)
+        except (httpx.NetworkError, httpx.RemoteProtocolError):
+            failure = self.error(
+                ErrorKind.TRANSIENT,
+                f"{self.display} closed or refused the connection for {endpoint} "
+                f"at {self._http.base_url.host}. Retry later, or check the "
+                "network and the base URL.",
+                endpoint,
+                symbols=symbols,
+            )
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            failure = self.error(
+                ErrorKind.BAD_REQUEST,
+                f"{self.display} request for {endpoint} could not be sent "
+                f"({type(exc).__name__}): check the base URL.",
+                endpoint,
+                symbols=symbols,
+            )
+        # Raised outside the except blocks so that the httpx exception, whose
+        # text contains the URL and so the FMP key, is not kept as __context__.
+        if failure is not None:
+            raise failure
+        return response
+
+    def _timeout_error(
+        self, exc: httpx.TimeoutException, endpoint: str, symbols: Sequence[str]
+    ) -> ProviderError:
+        if isinstance(exc, httpx.ConnectTimeout):
+            seconds = self._timeout.connect
+            what = f"connecting to {self.display} timed out after {seconds} s"
+        else:
+            what = f"{self.display} did not respond within {self._timeout.read} s"
+        return self.error(
+            ErrorKind.TRANSIENT,
+            f"{what} for {endpoint}. Retry later.",
+            endpoint,
+            symbols=symbols,
+        )
+
+    def status_error(
+        self,
+        response: httpx.Response,
+        endpoint: str,
+        symbols: Sequence[str],
+        message: str | None,
+    ) -> ProviderError | None:
+        """Classify a response by HTTP status alone; None for 200.
+
+        `message` is the provider's error text from a JSON body, if any.
+        """
+        status = response.status_code
+        if status == 200:
+            return None
+        said = f": {short_message(message, self._secrets)}" if message else ""
+        http = f"HTTP {status} from {self.display} ({describe_body(response)})"
+        where = f"{endpoint} for {', '.join(symbols)}" if symbols else endpoint
+        if status == 401:
+            return self.error(
+                ErrorKind.INVALID_KEY,
+                self.invalid_key_detail,
+                endpoint,
+                status=status,
+                symbols=symbols,
+            )
+        if status in (402, 403):
+            return self.error(
+                ErrorKind.NOT_ENTITLED,
+                f"{self.display} plan does not include {where} (HTTP {status})"
+                f"{said}. Use an endpoint the plan includes or upgrade the plan.",
+                endpoint,
+                status=status,
+                symbols=symbols,
+            )
+        if status == 429:
+            wait = retry_after_seconds(response.headers, dt.datetime.now(dt.UTC))
+            advice = f"retry in {wait:.0f} s" if wait is not None else "retry later"
+            return self.error(
+                ErrorKind.RATE_LIMITED,
+                f"{self.display} rate limit reached on {endpoint} (HTTP 429)"
+                f"{said}. Slow down and {advice}.",
+                endpoint,
+                status=status,
+                symbols=symbols,
+                retry_after=wait,
+            )
+        if 500 <= status <= 599 and status != 501:
+            return self.error(
+                ErrorKind.TRANSIENT,
+                f"{http} for {endpoint}{said}. Retry later.",
+                endpoint,
+                status=status,
+                symbols=symbols,
+            )
+        if 400 <= status <= 599:
+            return self.error(
+                ErrorKind.BAD_REQUEST,
+                f"{http} for {where}{said}. The request is invalid and is not retried.",
+                endpoint,
+                status=status,
+                symbols=symbols,
+            )
+        return self.error(
+            ErrorKind.MALFORMED,
+            f"{http} for {endpoint}: expected HTTP 200.",
+            endpoint,
+            status=status,
+            symbols=symbols,
+        )
+
+    def not_json_error(
+        self,
+        response: httpx.Response,
+        marker: NotJson,
+        endpoint: str,
+        symbols: Sequence[str],
+    ) -> ProviderError:
+        """Build the MALFORMED error for a 200 whose body is not JSON."""
+        return self.error(
+            ErrorKind.MALFORMED,
+            f"HTTP {response.status_code} from {self.display} "
+            f"({describe_body(response)}) for {endpoint} has {marker.reason}.",
+            endpoint,
+            status=response.status_code,
+            symbols=symbols,
+        )
+
+    async def get_json(
+        self,
+        endpoint: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        symbols: Sequence[str] = (),
+    ) -> Any:
+        """Send a GET and return its parsed JSON body.
+
+        Raises:
+            ProviderError: for transport failures, error statuses, error
+                bodies and 200 responses whose body is not JSON.
+        """
+        response = await self.send_get(endpoint, path, params=params, symbols=symbols)
+        payload = load_json(response)
+        failure = self.classify(response, payload, endpoint, symbols)
+        if failure is not None:
+            raise failure
+        if isinstance(payload, NotJson):
+            raise self.not_json_error(response, payload, endpoint, symbols)
+        return payload
+
+    def classify(
+        self,
+        response: httpx.Response,
+        payload: Any,
+        endpoint: str,
+        symbols: Sequence[str],
+    ) -> ProviderError | None:
+        """Return the error a response stands for, or None if it is a success.
+
+        Subclasses read the provider's error bodies here and defer to
+        status_error for the rest.
+        """
+        return self.status_error(response, endpoint, symbols, None)
+
+    def shape_error(
+        self, endpoint: str, expected: str, symbols: Sequence[str] = ()
+    ) -> ProviderError:
+        """Build the MALFORMED error for JSON of an unexpected shape."""
+        return self.error(
+            ErrorKind.MALFORMED,
+            f"{self.display} sent an unexpected response for {endpoint}: "
+            f"expected {expected}.",
+            endpoint,
+            status=200,
+            symbols=symbols,
+        )
