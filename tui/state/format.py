@@ -1,0 +1,50 @@
+"""Short text forms of durations, ages and percentages for narrow panes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+MISSING = "—"
+
+
+def format_seconds(seconds: float) -> str:
+    """Format a non-negative duration as `42s`, `3m05s` or `2h10m`.
+
+    Seconds are rounded up, so a countdown shows `1s` until it reaches zero.
+    """
+    total = max(0, math.ceil(seconds))
+    if total < 60:
+        return f"{total}s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def format_age(as_of: dt.datetime | None, now: dt.datetime) -> str:
+    """Format the time since `as_of` as `5m`, `3h` or `2d`; missing is an em dash."""
+    if as_of is None:
+        return MISSING
+    seconds = max(0.0, (now - as_of).total_seconds())
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    return f"{int(seconds // 86400)}d"
+
+
+def format_percent_short(value: Decimal | None) -> str:
+    """Format a percentage with a sign and one decimal place, such as `+20.8%`."""
+    if value is None:
+        return MISSING
+    return f"{value:+.1f}%"
+
+
+def format_price(value: Decimal | None) -> str:
+    """Format a price with two decimal places and thousands separators."""
+    if value is None:
+        return MISSING
+    return f"{value:,.2f}"

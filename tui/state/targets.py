@@ -1,0 +1,279 @@
+"""Target-table state: rows, cell text, sorting, filtering and selection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rich.text import Text
+
+from domain.calendar import NEW_YORK, SESSION_CLOSE
+from domain.events import PriceResolved
+from domain.models import PriceSource, ResolvedPrice
+from domain.views import TargetView, build_target_view
+from tui.state.format import (
+    MISSING,
+    format_age,
+    format_percent_short,
+    format_price,
+)
+
+RANGE_WIDTH = 10
+"""Characters in a row's range bar."""
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("symbol", "Symbol"),
+    ("type", "Type"),
+    ("price", "Price"),
+    ("source", "Source"),
+    ("age", "Age"),
+    ("eoy", "EOY %"),
+    ("next", "Next %"),
+    ("down", "Down %"),
+    ("range", "Range D●EN"),
+)
+"""Column keys and labels of the target table, in display order."""
+
+PRICE_COLUMNS = ("price", "source", "age", "eoy", "next", "down", "range")
+"""Columns whose cells change when a new price arrives."""
+
+SORT_ORDER = ("symbol", "eoy", "next", "down", "price", "source", "age", "type")
+"""Columns the sort key steps through, in order."""
+
+SELECTED_MARK = "✓"
+
+
+def row_key(view: TargetView) -> str:
+    """Return the table row key of a target: symbol and position type."""
+    return f"{view.target.symbol}:{view.target.position_type.value}"
+
+
+def source_label(resolved: ResolvedPrice) -> str:
+    """Name the price source in text: fmp, polygon, cache, stale Nd, user or —."""
+    source = resolved.source
+    if source is None:
+        return MISSING
+    if source is PriceSource.USER:
+        return "user"
+    if resolved.stale:
+        return f"stale {resolved.age_sessions or 0}d"
+    if source is PriceSource.FRESH_CACHE:
+        return "cache"
+    return source.value
+
+
+def _session_close(session: dt.date) -> dt.datetime:
+    local = dt.datetime.combine(session, SESSION_CLOSE, tzinfo=NEW_YORK)
+    return local.astimezone(dt.UTC)
+
+
+def resolved_from_event(event: PriceResolved) -> ResolvedPrice:
+    """Build the resolved price a PriceResolved event describes.
+
+    The event has no quote time, so the as-of time is the close of the
+    quote's session, or the event time if that is earlier (an intraday quote).
+    """
+    source = PriceSource(event.source) if event.source else None
+    as_of = None
+    if source is not None and source is not PriceSource.USER:
+        as_of = event.at
+        if event.session is not None:
+            as_of = min(event.at, _session_close(event.session))
+    return ResolvedPrice(
+        price=event.price,
+        source=source,
+        as_of=as_of,
+        session=event.session,
+        stale=event.stale,
+        age_sessions=event.age_sessions,
+        reason=event.reason,
+    )
+
+
+def range_bar(view: TargetView, width: int = RANGE_WIDTH) -> Text:
+    """Draw downside (D), price (●) and targets (E, N) on one line of text.
+
+    The line spans the lowest to the highest of the four values. The price
+    marker wins when two markers fall on the same character.
+    """
+    target = view.target
+    marks: list[tuple[Decimal, str, str]] = []
+    for value, char, style in (
+        (target.downside, "D", "red"),
+        (target.target_eoy, "E", "green"),
+        (target.target_next_year, "N", "green"),
+        (view.resolved.price, "●", "bold"),
+    ):
+        if value is not None and value > 0:
+            marks.append((value, char, style))
+    if len(marks) < 2:
+        return Text(MISSING)
+    low = min(value for value, _c, _s in marks)
+    high = max(value for value, _c, _s in marks)
+    cells: list[tuple[str, str]] = [("─", "dim")] * width
+    for value, char, style in marks:
+        share = Decimal("0.5") if high == low else (value - low) / (high - low)
+        cells[round(share * (width - 1))] = (char, style)
+    text = Text()
+    for char, style in cells:
+        text.append(char, style=style)
+    return text
+
+
+def _percent_cell(value: Decimal | None) -> Text:
+    style = "" if value is None or value == 0 else ("green" if value > 0 else "red")
+    return Text(format_percent_short(value), style=style, justify="right")
+
+
+def _source_cell(resolved: ResolvedPrice) -> Text:
+    label = source_label(resolved)
+    if resolved.source is PriceSource.USER:
+        return Text(label, style="italic magenta")
+    if resolved.stale:
+        return Text(label, style="yellow")
+    if resolved.source is None:
+        return Text(label, style="red")
+    return Text(label)
+
+
+SortKey = Callable[[TargetView], tuple[bool, object]]
+
+
+def _key_of(column: str, now: dt.datetime) -> SortKey:
+    """Return a sort key that puts missing values last in either direction."""
+
+    def number(value: Decimal | None) -> tuple[bool, object]:
+        return (value is None, value if value is not None else Decimal(0))
+
+    keys: dict[str, SortKey] = {
+        "symbol": lambda v: (False, v.target.symbol),
+        "type": lambda v: (False, v.target.position_type.value),
+        "price": lambda v: number(v.resolved.price),
+        "source": lambda v: (False, source_label(v.resolved)),
+        "age": lambda v: (
+            v.resolved.as_of is None,
+            (now - v.resolved.as_of).total_seconds() if v.resolved.as_of else 0.0,
+        ),
+        "eoy": lambda v: number(v.returns.eoy),
+        "next": lambda v: number(v.returns.next_year),
+        "down": lambda v: number(v.returns.downside),
+    }
+    return keys[column]
+
+
+@dataclass(slots=True)
+class TargetTableState:
+    """Targets of one portfolio by row key, with sort, filter and selection."""
+
+    views: dict[str, TargetView] = field(default_factory=dict)
+    sort_column: str = "symbol"
+    sort_reverse: bool = False
+    filter_text: str = ""
+    selected: set[str] = field(default_factory=set)
+
+    def load(self, views: Iterable[TargetView]) -> None:
+        """Replace every row; the selection keeps only rows that still exist."""
+        self.views = {row_key(view): view for view in views}
+        self.selected &= set(self.views)
+
+    def matches(self, view: TargetView) -> bool:
+        """Whether a row passes the filter: symbol or source contains the text."""
+        text = self.filter_text.strip()
+        if not text:
+            return True
+        if text.upper() in view.target.symbol:
+            return True
+        return text.lower() in source_label(view.resolved)
+
+    def visible_keys(self, now: dt.datetime) -> list[str]:
+        """Keys of the rows that pass the filter, in sort order."""
+        key = _key_of(self.sort_column, now)
+        shown = [view for view in self.views.values() if self.matches(view)]
+        present = sorted((v for v in shown if not key(v)[0]), key=key)
+        missing = [v for v in shown if key(v)[0]]
+        if self.sort_reverse:
+            present.reverse()
+        return [row_key(view) for view in [*present, *missing]]
+
+    def cells(self, key: str, now: dt.datetime) -> dict[str, Text]:
+        """Return the text of each cell of a row, by column key."""
+        view = self.views[key]
+        resolved = view.resolved
+        symbol = view.target.symbol
+        if key in self.selected:
+            symbol = SELECTED_MARK + symbol
+        return {
+            "symbol": Text(symbol, style="bold" if key in self.selected else ""),
+            "type": Text(view.target.position_type.value),
+            "price": Text(format_price(resolved.price), justify="right"),
+            "source": _source_cell(resolved),
+            "age": Text(format_age(resolved.as_of, now), justify="right"),
+            "eoy": _percent_cell(view.returns.eoy),
+            "next": _percent_cell(view.returns.next_year),
+            "down": _percent_cell(view.returns.downside),
+            "range": range_bar(view),
+        }
+
+    def apply_prices(self, events: Iterable[PriceResolved]) -> list[str]:
+        """Apply resolved prices; return the keys of the rows they changed."""
+        changed: dict[str, None] = {}
+        by_symbol: dict[str, list[str]] = {}
+        for key, view in self.views.items():
+            by_symbol.setdefault(view.target.symbol, []).append(key)
+        for event in events:
+            resolved = resolved_from_event(event)
+            for key in by_symbol.get(event.symbol, []):
+                view = self.views[key]
+                self.views[key] = build_target_view(
+                    view.portfolio, view.target, resolved
+                )
+                changed[key] = None
+        return list(changed)
+
+    def remove(self, key: str) -> None:
+        """Drop a row and its selection."""
+        self.views.pop(key, None)
+        self.selected.discard(key)
+
+    def toggle_selected(self, key: str) -> bool:
+        """Select or unselect a row; return whether it is now selected."""
+        if key in self.selected:
+            self.selected.discard(key)
+            return False
+        if key in self.views:
+            self.selected.add(key)
+            return True
+        return False
+
+    def cycle_sort(self) -> None:
+        """Sort by the next column of SORT_ORDER, ascending."""
+        index = (
+            SORT_ORDER.index(self.sort_column) if self.sort_column in SORT_ORDER else -1
+        )
+        self.sort_column = SORT_ORDER[(index + 1) % len(SORT_ORDER)]
+        self.sort_reverse = False
+
+    def reverse_sort(self) -> None:
+        """Flip the sort direction."""
+        self.sort_reverse = not self.sort_reverse
+
+    def describe(self) -> str:
+        """Sort, filter and selection in words, for the pane's subtitle."""
+        label = dict(COLUMNS)[self.sort_column]
+        arrow = "descending" if self.sort_reverse else "ascending"
+        parts = [f"sort: {label} {arrow}"]
+        if self.filter_text.strip():
+            parts.append(f"filter: {self.filter_text.strip()}")
+        if self.selected:
+            parts.append(f"{len(self.selected)} selected")
+        return " · ".join(parts)
+
+    def symbols_of(self, keys: Iterable[str]) -> list[str]:
+        """Distinct symbols of the given rows, in order."""
+        return list(
+            dict.fromkeys(
+                self.views[key].target.symbol for key in keys if key in self.views
+            )
+        )
