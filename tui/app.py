@@ -1,0 +1,478 @@
+"""The targetdesk TUI: portfolio, target prices, fetch queue and error log."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from domain.errors import TargetdeskError
+from domain.events import (
+    ErrorLogged,
+    Event,
+    ImportFinished,
+    PriceResolved,
+    RefreshFinished,
+)
+from domain.models import PositionType
+from storage.market import list_errors
+from storage.portfolios import PortfolioInfo, delete_target, list_portfolios
+from storage.store import Store
+from storage.views import load_summary, load_target_views
+from tui.screens import ConfirmScreen, HelpScreen, ImportScreen, PortfolioPicker
+from tui.screens.help import help_rows
+from tui.screens.import_file import ISSUE_KINDS, issue_message
+from tui.services import AppServices
+from tui.state.buffer import EventBuffer
+from tui.state.errors import APP_PROVIDER, IMPORT_PROVIDER
+from tui.widgets import ErrorPane, PortfolioPane, QueuePane, TargetPane
+
+logger = logging.getLogger(__name__)
+
+DRAIN_INTERVAL = 0.2
+"""Seconds between applying buffered engine events to the panes."""
+
+TICK_INTERVAL = 1.0
+"""Seconds between countdown updates."""
+
+DEFAULT_PORTFOLIO = "main"
+"""Portfolio an import goes to when the database has none yet."""
+
+
+def local_now() -> dt.datetime:
+    """Return the current time, aware, in the local time zone."""
+    return dt.datetime.now().astimezone()
+
+
+class TargetdeskApp(App[None]):
+    """Price targets with live prices, and the work of fetching them in view."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "targetdesk"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("i", "import_file", "Import"),
+        Binding("p", "switch_portfolio", "Portfolio"),
+        Binding("r", "refresh_all", "Refresh"),
+        Binding("R", "refresh_selected", "Refresh rows", show=False),
+        Binding("x", "cancel_refresh", "Cancel", show=False),
+        Binding("t", "retry_failed", "Retry failed", show=False),
+        Binding("s", "sort", "Sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False),
+        Binding("slash", "filter", "Filter"),
+        Binding("space", "toggle_selected", "Select row", show=False),
+        Binding("d", "delete", "Delete"),
+        Binding("e", "expand_error", "Expand error", show=False),
+        Binding("z", "zoom", "Zoom", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        services: AppServices,
+        portfolio: str | None = None,
+        clock: Callable[[], dt.datetime] = local_now,
+    ) -> None:
+        """Args:
+        store: The open database.
+        services: The refresh engine and display settings.
+        portfolio: Portfolio shown first; None shows the first by name.
+        clock: Returns the current aware time, for ages and countdowns.
+        """
+        super().__init__()
+        self.store = store
+        self.services = services
+        self.portfolio = portfolio
+        self.clock = clock
+        self.events = EventBuffer()
+        self.portfolios: list[PortfolioInfo] = []
+        self.refresh_runs = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        yield PortfolioPane(id="portfolio")
+        yield TargetPane(id="targets")
+        with Horizontal(id="bottom"):
+            yield QueuePane(clock=self.clock, id="queue")
+            yield ErrorPane(clock=self.clock, id="errors")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.services.demo_note or self.store.where
+        if self.services.refresh is None:
+            self.queue_pane.idle_text = (
+                "no providers configured: set FMP_API_KEY or POLYGON_API_KEY"
+            )
+        self.set_interval(DRAIN_INTERVAL, self.drain_events)
+        self.set_interval(TICK_INTERVAL, self.tick)
+        self.target_pane.table.focus()
+        self.load_everything()
+
+    @property
+    def target_pane(self) -> TargetPane:
+        """The target-price pane."""
+        return self.query_one(TargetPane)
+
+    @property
+    def queue_pane(self) -> QueuePane:
+        """The fetch-queue pane."""
+        return self.query_one(QueuePane)
+
+    @property
+    def error_pane(self) -> ErrorPane:
+        """The error-log pane."""
+        return self.query_one(ErrorPane)
+
+    # Loading
+
+    @work(exclusive=True, group="load", exit_on_error=False)
+    async def load_everything(self) -> None:
+        """Load portfolios, the shown portfolio's targets and the error log."""
+        async with self.store.sessions() as session:
+            entries = await list_errors(session)
+        self.error_pane.error_log.load(entries)
+        self.error_pane.show_log()
+        await self._load_portfolio(self.portfolio)
+
+    @work(exclusive=True, group="load", exit_on_error=False)
+    async def load_portfolio(self, name: str | None) -> None:
+        """Load one portfolio's targets and summary."""
+        await self._load_portfolio(name)
+
+    async def _load_portfolio(self, name: str | None) -> None:
+        async with self.store.sessions() as session:
+            self.portfolios = await list_portfolios(session)
+        names = [info.name for info in self.portfolios]
+        if name not in names:
+            name = names[0] if names else None
+        self.portfolio = name
+        now = self.clock()
+        tolerance = self.services.stale_sessions
+        pane = self.query_one(PortfolioPane)
+        pane.show_portfolios(self.portfolios, name)
+        if name is None:
+            self.target_pane.load([], now)
+            pane.show_summary(None, None)
+            return
+        views = await load_target_views(self.store, name, now=now, tolerance=tolerance)
+        self.target_pane.load(views, now)
+        await self._load_summary()
+
+    async def _load_summary(self) -> None:
+        if self.portfolio is None:
+            return
+        summary = await load_summary(
+            self.store,
+            self.portfolio,
+            now=self.clock(),
+            tolerance=self.services.stale_sessions,
+        )
+        self.query_one(PortfolioPane).show_summary(self.portfolio, summary)
+
+    @work(group="summary", exclusive=True, exit_on_error=False)
+    async def reload_summary(self) -> None:
+        """Recompute the summary after prices changed."""
+        await self._load_summary()
+
+    @on(PortfolioPane.PortfolioChosen)
+    def _portfolio_chosen(self, event: PortfolioPane.PortfolioChosen) -> None:
+        self.load_portfolio(event.name)
+
+    # Engine events
+
+    def post_event(self, event: Event) -> None:
+        """Buffer an engine event; the drain timer applies it to the panes."""
+        self.events.append(event)
+
+    def drain_events(self) -> None:
+        """Apply every buffered event, repainting each pane at most once."""
+        events = self.events.drain()
+        if not events:
+            return
+        now = self.clock()
+        queue = self.queue_pane
+        changed = queue.queue.apply(events)
+        queue.board.apply(events)
+        queue.apply_jobs(changed, now)
+        prices = [event for event in events if isinstance(event, PriceResolved)]
+        if prices:
+            self.target_pane.apply_prices(prices, now)
+        self._apply_log_events(events)
+
+    def _apply_log_events(self, events: Sequence[Event]) -> None:
+        log = self.error_pane.error_log
+        logged = False
+        for event in events:
+            if isinstance(event, ErrorLogged):
+                log.apply_logged(f"refresh-{self.refresh_runs}", event)
+                logged = True
+            elif isinstance(event, ImportFinished):
+                log.apply_import_finished(f"import-{event.at.isoformat()}", event)
+                logged = True
+            elif isinstance(event, RefreshFinished):
+                self._refresh_finished(event)
+        if logged:
+            self.error_pane.show_log()
+
+    def _refresh_finished(self, event: RefreshFinished) -> None:
+        counts = ", ".join(
+            f"{count} {source}" for source, count in sorted(event.by_source.items())
+        )
+        verb = "cancelled" if event.cancelled else "finished"
+        message = f"Refresh {verb}: {counts or 'no prices'}."
+        if event.unresolved:
+            message += f" {len(event.unresolved)} without a live price; t retries."
+        self.notify(message, severity="warning" if event.unresolved else "information")
+        self.reload_summary()
+
+    def tick(self) -> None:
+        """Advance the countdowns in the fetch queue."""
+        self.queue_pane.tick(self.clock())
+
+    # Refresh
+
+    def _start_refresh(self, symbols: Sequence[str] | None) -> None:
+        if self.services.refresh is None:
+            self.notify(
+                "No price provider is configured. Set FMP_API_KEY or "
+                "POLYGON_API_KEY, or run `targetdesk demo`.",
+                severity="warning",
+            )
+            return
+        if any(worker.group == "refresh" for worker in self.workers):
+            self.notify("A refresh is running; press x to cancel it first.")
+            return
+        self.refresh_runs += 1
+        removed = self.queue_pane.queue.clear_finished()
+        self.queue_pane.apply_jobs(removed, self.clock())
+        self.run_refresh(symbols)
+
+    @work(group="refresh", exit_on_error=False)
+    async def run_refresh(self, symbols: Sequence[str] | None) -> None:
+        """Run the engine's refresh, buffering each event it emits."""
+        refresh = self.services.refresh
+        if refresh is None:
+            return
+        logger.info("refresh started for %s", symbols or "every symbol")
+        await refresh(None if symbols is None else list(symbols), self.post_event)
+        logger.info("refresh finished")
+
+    def action_refresh_all(self) -> None:
+        """Refresh the price of every symbol of every portfolio."""
+        self._start_refresh(None)
+
+    def action_refresh_selected(self) -> None:
+        """Refresh the selected rows, or the cursor row."""
+        keys = self.target_pane.target_keys()
+        symbols = self.target_pane.state.symbols_of(keys)
+        if not symbols:
+            self.notify("No row to refresh: import targets first.")
+            return
+        self._start_refresh(symbols)
+
+    def action_retry_failed(self) -> None:
+        """Refresh the symbols whose jobs failed in the last refresh."""
+        symbols = self.queue_pane.queue.failed_symbols()
+        if not symbols:
+            self.notify("No failed symbols to retry.")
+            return
+        self._start_refresh(symbols)
+
+    def action_cancel_refresh(self) -> None:
+        """Cancel the running refresh; prices resolved so far are kept."""
+        running = [w for w in self.workers if w.group == "refresh" and w.is_running]
+        if not running:
+            self.notify("No refresh is running.")
+            return
+        self.workers.cancel_group(self, "refresh")
+        self.drain_events()
+        changed = self.queue_pane.queue.cancel_unfinished(self.clock())
+        self.queue_pane.apply_jobs(changed, self.clock())
+        self.notify("Refresh cancelled; prices resolved so far are kept.")
+        self.reload_summary()
+
+    # Target actions
+
+    def action_sort(self) -> None:
+        """Sort the target table by the next column."""
+        self.target_pane.cycle_sort()
+
+    def action_reverse_sort(self) -> None:
+        """Flip the target table's sort direction."""
+        self.target_pane.reverse_sort()
+
+    def action_filter(self) -> None:
+        """Open the target filter line."""
+        self.target_pane.open_filter()
+
+    def action_toggle_selected(self) -> None:
+        """Select or unselect the target row under the cursor."""
+        self.target_pane.toggle_selected()
+
+    def action_delete(self) -> None:
+        """Ask, then delete the selected targets or the cursor row's target."""
+        keys = self.target_pane.target_keys()
+        if not keys or self.portfolio is None:
+            self.notify("No target to delete.")
+            return
+        names = ", ".join(key.replace(":", " ") for key in keys[:5])
+        if len(keys) > 5:
+            names += f" and {len(keys) - 5} more"
+        question = f"Delete {len(keys)} target(s) from {self.portfolio}: {names}?"
+        portfolio = self.portfolio
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.delete_targets(portfolio, keys)
+
+        self.push_screen(ConfirmScreen(question, "Delete"), answered)
+
+    @work(group="delete", exit_on_error=False)
+    async def delete_targets(self, portfolio: str, keys: Sequence[str]) -> None:
+        """Delete targets in one transaction, then drop their rows."""
+        async with self.store.sessions.begin() as session:
+            for key in keys:
+                symbol, position_type = key.split(":")
+                await delete_target(
+                    session, portfolio, symbol, PositionType(position_type)
+                )
+        self.target_pane.remove_rows(keys)
+        self.notify(f"Deleted {len(keys)} target(s) from {portfolio}.")
+        await self._load_summary()
+
+    # Screens
+
+    def action_import_file(self) -> None:
+        """Open the import dialog."""
+        portfolio = self.portfolio or DEFAULT_PORTFOLIO
+
+        def imported(result: ImportFinished | None) -> None:
+            if result is None:
+                return
+            self.post_event(result)
+            self.notify(
+                f"Imported {result.written} rows into {result.portfolio} "
+                f"({result.rejected} rejected, {result.unchanged} unchanged)."
+            )
+            self.load_portfolio(result.portfolio)
+
+        self.push_screen(ImportScreen(self.store, portfolio, self.clock), imported)
+
+    @on(ImportScreen.PreviewRead)
+    def _preview_read(self, event: ImportScreen.PreviewRead) -> None:
+        log = self.error_pane.error_log
+        for issue in event.report.issues:
+            log.add(
+                run=event.run,
+                provider=IMPORT_PROVIDER,
+                kind=ISSUE_KINDS[issue.severity],
+                message=issue_message(issue.column, issue.reason),
+                symbols=[f"{Path(issue.path).name}:{issue.line}"],
+                at=self.clock(),
+            )
+        self.error_pane.show_log()
+
+    @on(ImportScreen.FileRejected)
+    def _file_rejected(self, event: ImportScreen.FileRejected) -> None:
+        self.error_pane.error_log.add(
+            run="import",
+            provider=IMPORT_PROVIDER,
+            kind="unusable_file",
+            message=f"{event.error.title}: {event.error.detail}",
+            symbols=[event.path],
+            at=self.clock(),
+        )
+        self.error_pane.show_log()
+
+    def action_switch_portfolio(self) -> None:
+        """Choose another portfolio."""
+        if not self.portfolios:
+            self.notify("No portfolio yet: press i to import a CSV file.")
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.load_portfolio(name)
+
+        self.push_screen(PortfolioPicker(self.portfolios, self.portfolio), chosen)
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpScreen(help_rows(self.BINDINGS)))
+
+    def action_expand_error(self) -> None:
+        """Show or hide the full message and symbols of the error under the cursor."""
+        self.error_pane.toggle_expanded()
+
+    def action_zoom(self) -> None:
+        """Maximise the focused pane, or restore the layout."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        elif self.focused is not None:
+            self.screen.maximize(self.focused)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action != "quit":
+                action = binding.action
+                yield SystemCommand(
+                    binding.description,
+                    f"key {binding.key_display or binding.key}",
+                    partial(self.run_action, action),
+                )
+
+    # Errors
+
+    @on(ErrorPane.ExportRequested)
+    def _export_requested(self, event: ErrorPane.ExportRequested) -> None:
+        self.export_errors(event.file_format)
+
+    @work(group="export", exit_on_error=False)
+    async def export_errors(self, file_format: str) -> None:
+        """Write the shown error-log entries to a CSV or JSON file."""
+        log = self.error_pane.error_log
+        text = log.export_csv() if file_format == "csv" else log.export_json()
+        directory = self.services.export_dir or Path.cwd()
+        path = (
+            directory / f"targetdesk-errors-{self.clock():%Y%m%d-%H%M%S}.{file_format}"
+        )
+        await asyncio.to_thread(path.write_text, text, encoding="utf-8")
+        self.notify(f"Exported {len(log.visible())} error entries to {path}")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and isinstance(error, Exception):
+            self.report_failure(event.worker.name or event.worker.group, error)
+
+    def report_failure(self, task: str, error: Exception) -> None:
+        """Log a failed background task, notify the user and add it to the error log."""
+        logger.error("%s failed", task, exc_info=error)
+        if isinstance(error, TargetdeskError):
+            message = f"{error.title}: {error.detail}"
+        else:
+            message = f"{type(error).__name__}: {error}"
+        self.notify(f"{task} failed. {message}", severity="error", timeout=8)
+        self.error_pane.error_log.add(
+            run="app",
+            provider=APP_PROVIDER,
+            kind=task,
+            message=message,
+            symbols=(),
+            at=self.clock(),
+        )
+        self.error_pane.show_log()
