@@ -164,12 +164,14 @@ class Engine:
         self.retry = retry or RetryPolicy()
         self._ids = itertools.count(1)
         self._in_flight: dict[str, asyncio.Future[Quote | None]] = {}
-        self._emit: Callable[[Event], None] = lambda _event: None
+        self._listeners: list[Callable[[Event], None]] = []
         self._run_id = ""
 
     def emit(self, event: Event) -> None:
-        """Pass an event to the current refresh's listener."""
-        self._emit(event)
+        """Pass an event to the listener of every refresh in progress."""
+        for listener in list(self._listeners):
+            listener(event)
+
 
     def reset(self) -> None:
         """Re-enable disabled providers and forget missing symbols."""
@@ -187,7 +189,7 @@ class Engine:
         await slot.limiter.acquire(job_id, endpoint)
         if slot.disabled is not None:
             raise ProviderDisabledError(provider, ErrorKind.INVALID_KEY, slot.disabled)
-        self._emit(
+        self.emit(
             JobStarted(job_id=job_id, provider=provider, endpoint=endpoint, attempt=0)
         )
 
@@ -204,7 +206,18 @@ class Engine:
         emit: Callable[[Event], None],
     ) -> RefreshResult:
         """Resolve every symbol, emitting events as each step happens."""
-        self._emit = emit
+        self._listeners.append(emit)
+        try:
+            return await self._refresh(symbols, user_prices, emit)
+        finally:
+            self._listeners.remove(emit)
+
+    async def _refresh(
+        self,
+        symbols: Sequence[str],
+        user_prices: Mapping[str, Decimal | None],
+        emit: Callable[[Event], None],
+    ) -> RefreshResult:
         self._run_id = uuid.uuid4().hex
         now = self.clock()
         wanted = list(dict.fromkeys(symbols))
@@ -221,7 +234,7 @@ class Engine:
             else:
                 live_needed.append(symbol)
         reasons: dict[str, str] = {}
-        live = await self._ask_chain(live_needed, reasons)
+        live = await self._ask_shared(live_needed, reasons)
         if live:
             await self.backend.save_quotes(list(live.values()))
         for symbol in live_needed:
@@ -261,6 +274,35 @@ class Engine:
         emit(RefreshFinished(by_source=dict(by_source), unresolved=unresolved))
         return RefreshResult(resolved, dict(by_source), unresolved)
 
+    async def _ask_shared(
+        self, symbols: list[str], reasons: dict[str, str]
+    ) -> dict[str, Quote]:
+        """Ask the chain for symbols no other refresh is fetching; await the rest.
+
+        Two refreshes that overlap share one request per symbol: the second
+        waits for the first one's answer instead of sending its own.
+        """
+        loop = asyncio.get_running_loop()
+        theirs = {s: self._in_flight[s] for s in symbols if s in self._in_flight}
+        mine = [s for s in symbols if s not in theirs]
+        for symbol in mine:
+            self._in_flight[symbol] = loop.create_future()
+        live: dict[str, Quote] = {}
+        try:
+            live = await self._ask_chain(mine, reasons)
+        finally:
+            for symbol in mine:
+                future = self._in_flight.pop(symbol)
+                if not future.done():
+                    future.set_result(live.get(symbol))
+        for symbol, future in theirs.items():
+            quote = await asyncio.shield(future)
+            if quote is not None:
+                live[symbol] = quote
+            else:
+                reasons.setdefault(symbol, "no quote from the refresh already asking")
+        return live
+
     async def _ask_chain(
         self, symbols: list[str], reasons: dict[str, str]
     ) -> dict[str, Quote]:
@@ -285,7 +327,7 @@ class Engine:
             left = [s for s in pending if s not in answers]
             for symbol in left:
                 if symbol in asked:
-                    self._emit(
+                    self.emit(
                         FellBack(
                             symbol=symbol,
                             from_step=slot.name,
@@ -323,7 +365,7 @@ class Engine:
             lambda: f"{slot.name}-{next(self._ids)}",
         )
         for job in jobs:
-            self._emit(
+            self.emit(
                 JobQueued(
                     job_id=job.job_id,
                     symbols=job.symbols,
@@ -354,7 +396,7 @@ class Engine:
         except ProviderError as error:
             for symbol in job.symbols:
                 reasons[symbol] = f"{slot.name}: {error.kind.value}"
-            self._emit(
+            self.emit(
                 JobFailed(
                     job_id=job.job_id,
                     provider=slot.name,
@@ -368,7 +410,7 @@ class Engine:
         missing = tuple(s for s in job.symbols if s not in result)
         for symbol in missing:
             reasons.setdefault(symbol, f"{slot.name}: no quote")
-        self._emit(
+        self.emit(
             JobSucceeded(
                 job_id=job.job_id,
                 provider=slot.name,
@@ -434,7 +476,7 @@ class Engine:
         last_attempt = attempt.num >= self.retry.attempts
         if error.kind == ErrorKind.RATE_LIMITED:
             wait = self._pause_for_429(slot, error)
-            self._emit(
+            self.emit(
                 ProviderPaused(
                     provider=slot.name,
                     until=now + dt.timedelta(seconds=wait),
@@ -442,15 +484,15 @@ class Engine:
                 )
             )
             if not last_attempt and wait <= self.retry.max_pause:
-                self._emit(self._retry_event(job, attempt.num, wait, error))
+                self.emit(self._retry_event(job, attempt.num, wait, error))
         elif error.kind == ErrorKind.TRANSIENT and not last_attempt:
-            self._emit(self._retry_event(job, attempt.num, attempt.next_wait, error))
+            self.emit(self._retry_event(job, attempt.num, attempt.next_wait, error))
         elif error.kind in _DISABLING and slot.disabled is None:
             slot.disabled = error.detail
-            self._emit(ProviderDisabled(provider=slot.name, reason=error.detail))
+            self.emit(ProviderDisabled(provider=slot.name, reason=error.detail))
         elif error.kind == ErrorKind.NOT_ENTITLED:
             slot.disabled_endpoints.add(job.endpoint)
-            self._emit(
+            self.emit(
                 ProviderDisabled(
                     provider=slot.name, reason=error.detail, endpoint=job.endpoint
                 )
@@ -472,7 +514,7 @@ class Engine:
             symbols=job.symbols,
             at=now,
         )
-        self._emit(
+        self.emit(
             ErrorLogged(
                 provider=slot.name,
                 kind=error.kind.value,

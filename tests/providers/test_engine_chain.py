@@ -1,0 +1,157 @@
+"""The engine against the emulator: batching, fallback, pauses and bad keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import stamina
+from engine_support import (
+    Recorder,
+    RunningClock,
+    import_35,
+    make_engine,
+    refresh,
+    requests_to,
+)
+
+from domain.events import JobWaitingForQuota, ProviderDisabled, ProviderPaused
+from providers.emulator import Emulator, Fault, FaultAction
+from providers.setup import close_engine
+from storage.store import Store
+
+MUTUAL_FUNDS = {"FCNTX", "FMAGX", "FXNAX", "VTIAX"}
+
+
+@pytest.fixture
+def clock() -> RunningClock:
+    return RunningClock()
+
+
+@pytest.fixture
+def emulator(clock: RunningClock) -> Iterator[Emulator]:
+    with Emulator(now=clock) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff_sleeps() -> Iterator[None]:
+    """Retry transient errors four times without sleeping between attempts."""
+    with stamina.set_testing(True, attempts=4, cap=True):
+        yield
+
+
+async def test_healthy_providers_use_one_fmp_batch(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    prices = await import_35(store)
+    engine = make_engine(
+        store,
+        emulator,
+        clock,
+        fmp=("demo-fmp-starter", "starter"),
+        polygon=("demo-polygon", "free"),
+    )
+    result = await refresh(engine, prices, Recorder())
+    await close_engine(engine)
+    assert result.by_source == {"fmp": 35}
+    assert len(requests_to(emulator, "fmp")) <= 2
+    assert requests_to(emulator, "polygon") == []
+
+
+async def test_rejected_fmp_key_costs_one_request(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    prices = await import_35(store)
+    engine = make_engine(
+        store,
+        emulator,
+        clock,
+        fmp=("not-a-real-key", "starter"),
+        polygon=("demo-polygon", "free"),
+    )
+    recorder = Recorder()
+    result = await refresh(engine, prices, recorder)
+    await close_engine(engine)
+    fmp = requests_to(emulator, "fmp")
+    assert len(fmp) == 1
+    assert fmp[0].status == 401
+    assert len(requests_to(emulator, "polygon")) <= 2
+    # Polygon's stock endpoints carry no mutual funds, so those four fall back
+    # to the price in the file.
+    assert result.by_source == {"polygon": 31, "user": 4}
+    assert set(result.unresolved) == MUTUAL_FUNDS
+    disabled = recorder.of(ProviderDisabled)
+    assert [e.provider for e in disabled] == ["fmp"]
+    assert "FMP_API_KEY" in disabled[0].reason
+
+
+async def test_polygon_429_pauses_every_request(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    prices = await import_35(store)
+    emulator.script(
+        Fault(FaultAction.STATUS, provider="polygon", status=429, retry_after="3")
+    )
+    engine = make_engine(store, emulator, clock, polygon=("demo-polygon", "free"))
+    recorder = Recorder()
+    result = await refresh(engine, prices, recorder)
+    await close_engine(engine)
+    polygon = requests_to(emulator, "polygon")
+    assert polygon[0].status == 429
+    later = [r.monotonic - polygon[0].monotonic for r in polygon[1:]]
+    assert later
+    assert min(later) >= 3.0
+    assert result.by_source["polygon"] == 31
+    assert recorder.of(ProviderPaused)
+    assert recorder.of(JobWaitingForQuota)
+
+
+async def test_plan_403_moves_to_grouped_daily(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    prices = await import_35(store)
+    emulator.script(
+        Fault(
+            FaultAction.STATUS,
+            provider="polygon",
+            endpoint="snapshot",
+            status=403,
+            times=None,
+        )
+    )
+    engine = make_engine(
+        store, emulator, clock, polygon=("demo-polygon-starter", "starter")
+    )
+    recorder = Recorder()
+    result = await refresh(engine, prices, recorder)
+    await close_engine(engine)
+    endpoints = [r.endpoint for r in requests_to(emulator, "polygon")]
+    assert endpoints == ["snapshot", "grouped"]
+    assert result.by_source["polygon"] == 31
+    assert [e.endpoint for e in recorder.of(ProviderDisabled)] == ["snapshot"]
+
+
+async def test_fmp_limit_reach_parks_fmp(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    prices = await import_35(store)
+    emulator.script(Fault(FaultAction.ERROR_IN_200, provider="fmp", times=None))
+    engine = make_engine(
+        store,
+        emulator,
+        clock,
+        fmp=("demo-fmp-starter", "starter"),
+        polygon=("demo-polygon", "free"),
+    )
+    recorder = Recorder()
+    result = await refresh(engine, prices, recorder)
+    await close_engine(engine)
+    assert len(requests_to(emulator, "fmp")) == 1
+    assert result.by_source["polygon"] == 31
+    async with store.sessions() as session:
+        from storage.market import list_errors
+
+        errors = await list_errors(session, provider="fmp")
+    assert [e.kind for e in errors] == ["quota_exhausted"]
+    assert errors[0].count == 1
