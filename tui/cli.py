@@ -92,8 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None) or "app"
     from tui import commands
+    from tui.logs import configure_logging
 
     try:
+        configure_logging()
         if handler in ("app", "demo"):
             return commands.run_app(args, demo=handler == "demo")
         if handler == "sandbox":

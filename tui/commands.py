@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import sys
 from collections.abc import Awaitable, Callable
@@ -67,6 +68,21 @@ async def run_async(handler: str, args: argparse.Namespace) -> int:
         return await HANDLERS[handler](store, args)
     finally:
         await store.close()
+
+
+def run_app(args: argparse.Namespace, *, demo: bool) -> int:
+    """Run the TUI, on the user's database or as the demo."""
+    from tui.launch import run_app as launch
+
+    return asyncio.run(launch(args, demo=demo))
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    """Run the provider emulator on 127.0.0.1 until Ctrl-C."""
+    from providers.emulator import serve
+
+    serve(args.port)
+    return EXIT_OK
 
 
 def console() -> Console:

@@ -1,0 +1,122 @@
+"""Start the TUI: on the user's database, or as the demo against the emulator."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import tempfile
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+from domain.events import utc_now
+from providers.emulator import Emulator, Fault, FaultAction
+from providers.engine import Engine
+from providers.setup import EngineSettings, ProviderConfig, build_engine, close_engine
+from storage.backend import StoreBackend
+from storage.db import resolve_database_url
+from storage.store import Store
+from tui.cmd_refresh import refresh_symbols
+from tui.config import load_settings
+from tui.logs import configure_logging
+from tui.services import AppServices, EventSink
+
+log = logging.getLogger(__name__)
+
+DEMO_PORTFOLIO = "demo"
+DEMO_FMP_KEY = "demo-fmp"
+DEMO_POLYGON_KEY = "demo-polygon"
+DEMO_PAUSE_SECONDS = "12"
+"""Retry-After of the demo's scripted 429, long enough to watch it count down."""
+
+
+def demo_faults() -> list[Fault]:
+    """Return the faults the demo scripts so its first refresh shows the machinery.
+
+    Polygon answers the first request with a gateway error (a retry with
+    backoff), the second with a 429 and Retry-After (a provider pause that
+    every job waits out), and then normally.
+    """
+    return [
+        Fault(FaultAction.HTML_ERROR, provider="polygon", status=503, times=1),
+        Fault(
+            FaultAction.STATUS,
+            provider="polygon",
+            status=429,
+            retry_after=DEMO_PAUSE_SECONDS,
+            times=1,
+        ),
+    ]
+
+
+def demo_settings(base_url: str) -> EngineSettings:
+    """Return settings for both providers' free plans on the emulator."""
+    return EngineSettings(
+        providers=(
+            ProviderConfig("fmp", DEMO_FMP_KEY, base_url, "free"),
+            ProviderConfig("polygon", DEMO_POLYGON_KEY, base_url, "free"),
+        )
+    )
+
+
+def _refresher(store: Store, engine: Engine) -> AppServices:
+    async def refresh(symbols: Sequence[str] | None, emit: EventSink) -> object:
+        return await refresh_symbols(store, engine, symbols, emit)
+
+    return AppServices(refresh=refresh if engine.slots else None)
+
+
+@contextlib.asynccontextmanager
+async def _demo(args: argparse.Namespace) -> AsyncIterator[tuple[Store, AppServices]]:
+    from tui.sample import load_demo_data
+
+    with contextlib.ExitStack() as stack:
+        emulator = stack.enter_context(Emulator())
+        for fault in demo_faults():
+            emulator.script(fault)
+        if args.db:
+            url = resolve_database_url(args.db)
+        else:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            url = resolve_database_url(str(folder / "demo.sqlite3"))
+        store = await Store.open(url)
+        settings = demo_settings(emulator.base_url)
+        engine = build_engine(StoreBackend(store), settings, clock=utc_now)
+        try:
+            await load_demo_data(store, DEMO_PORTFOLIO)
+            services = _refresher(store, engine)
+            services.demo_note = f"demo · emulator {emulator.base_url} · free plans"
+            log.info("demo started against %s", emulator.base_url)
+            yield store, services
+        finally:
+            await close_engine(engine)
+            await store.close()
+
+
+@contextlib.asynccontextmanager
+async def _regular(
+    args: argparse.Namespace,
+) -> AsyncIterator[tuple[Store, AppServices]]:
+    settings = load_settings()
+    store = await Store.open(resolve_database_url(args.db))
+    engine = build_engine(StoreBackend(store), settings, clock=utc_now)
+    try:
+        services = _refresher(store, engine)
+        services.stale_sessions = settings.stale_sessions
+        yield store, services
+    finally:
+        await close_engine(engine)
+        await store.close()
+
+
+async def run_app(args: argparse.Namespace, *, demo: bool) -> int:
+    """Open the database (and in the demo the emulator) and run the app."""
+    from tui.app import TargetdeskApp
+
+    configure_logging()
+    opener = _demo if demo else _regular
+    async with opener(args) as (store, services):
+        portfolio = DEMO_PORTFOLIO if demo else None
+        app = TargetdeskApp(store, services=services, portfolio=portfolio)
+        await app.run_async()
+        return app.return_code or 0
