@@ -1,0 +1,133 @@
+"""Import dialog, driven by the keyboard against a real SQLite database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, DataTable, Input, Static
+from tui_helpers import BAD_ROW, GOOD_ROWS, make_app, settle, write_targets
+
+from storage.market import list_errors
+from storage.portfolios import list_portfolios, list_targets
+from storage.store import Store
+from tui.app import TargetdeskApp
+from tui.screens import ImportScreen
+
+
+def text_of(app: TargetdeskApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in tmp_path, so the tests type short relative paths as users do."""
+    monkeypatch.chdir(tmp_path)
+
+
+async def open_preview(pilot: Pilot[None], path: Path) -> None:
+    await pilot.press("i")
+    await pilot.pause()
+    await pilot.press(*path.name)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_import_writes_accepted_rows(store: Store, tmp_path: Path) -> None:
+    path = write_targets(tmp_path / "targets.csv", [*GOOD_ROWS, BAD_ROW])
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        assert isinstance(app.screen, ImportScreen)
+        assert "4 accepted · 1 rejected" in text_of(app, "#import-status")
+        issues = app.screen.query_one("#import-issues", DataTable)
+        assert issues.row_count == 1
+        assert issues.get_row_at(0)[0] == "6"
+        assert app.screen.query_one("#import-rows", DataTable).row_count == 4
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ImportScreen)
+        table = app.target_pane.table
+        assert table.row_count == 4
+        assert app.portfolio == "main"
+    async with store.sessions() as session:
+        stored = await list_targets(session, "main")
+        errors = await list_errors(session)
+    assert sorted(t.target.symbol for t in stored) == ["AAPL", "KO", "MSFT", "TSLA"]
+    assert [e.kind for e in errors] == ["rejected_row"]
+    assert errors[0].symbols == ("targets.csv:6",)
+
+
+async def test_import_issue_in_error_log(store: Store, tmp_path: Path) -> None:
+    path = write_targets(tmp_path / "targets.csv", [*GOOD_ROWS, BAD_ROW])
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        groups = app.error_pane.error_log.visible()
+        assert [g.kind for g in groups] == ["rejected_row"]
+        assert groups[0].symbols == ("targets.csv:6",)
+
+
+async def test_import_cancel_writes_nothing(store: Store, tmp_path: Path) -> None:
+    path = write_targets(tmp_path / "targets.csv", [*GOOD_ROWS, BAD_ROW])
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ImportScreen)
+        assert app.target_pane.table.row_count == 0
+    async with store.sessions() as session:
+        assert await list_portfolios(session) == []
+        assert await list_targets(session) == []
+        assert await list_errors(session) == []
+
+
+async def test_import_unusable_file_explained(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        assert "Cannot import this file" in text_of(app, "#import-status")
+        assert app.screen.query_one("#import-confirm", Button).disabled
+        kinds = [g.kind for g in app.error_pane.error_log.visible()]
+        assert kinds == ["unusable_file"]
+
+
+async def test_import_into_named_portfolio(store: Store, tmp_path: Path) -> None:
+    path = write_targets(tmp_path / "targets.csv", GOOD_ROWS)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        portfolio = app.screen.query_one("#import-portfolio", Input)
+        portfolio.value = "growth"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.portfolio == "growth"
+    async with store.sessions() as session:
+        names = [p.name for p in await list_portfolios(session)]
+    assert names == ["growth"]
+
+
+async def test_tab_completes_path(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_targets(folder / "targets_2024.csv", GOOD_ROWS)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"exp")
+        await pilot.press("tab")
+        await pilot.press("tab")
+        await pilot.pause()
+        path_input = app.screen.query_one("#import-path", Input)
+        assert path_input.value == "exports/targets_2024.csv"
