@@ -1,0 +1,169 @@
+"""Target pane: sort, filter, select, delete, portfolio switch and help."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.widgets import DataTable, OptionList
+from tui_helpers import make_app, settle
+
+from domain.models import PositionType, TargetPrice
+from storage.importer import write_import
+from storage.portfolios import list_targets
+from storage.store import Store
+from tui.app import TargetdeskApp
+from tui.sample import load_demo_data
+from tui.screens import ConfirmScreen, HelpScreen, PortfolioPicker
+
+
+def first_symbols(app: TargetdeskApp, count: int) -> list[str]:
+    table = app.target_pane.table
+    return [str(table.get_row_at(i)[0]) for i in range(count)]
+
+
+async def add_second_portfolio(store: Store) -> None:
+    target = TargetPrice(
+        "ZM", PositionType.LONG, Decimal("96.62"), None, Decimal("65"), Decimal("80")
+    )
+    await write_import(store, "watchlist", [target], [])
+
+
+async def test_demo_portfolio_loads(store: Store) -> None:
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.portfolio == "demo"
+        assert app.target_pane.table.row_count == 35
+        assert first_symbols(app, 2) == ["AAPL", "ABBV"]
+
+
+async def test_sort_key_cycles_column(store: Store) -> None:
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        assert app.target_pane.state.sort_column == "eoy"
+        returns = [
+            app.target_pane.state.views[key].returns.eoy
+            for key in app.target_pane.state.visible_keys(app.clock())
+        ]
+        assert returns == sorted(returns)  # type: ignore[type-var]
+        await pilot.press("S")
+        assert app.target_pane.border_subtitle == "sort: EOY % descending"
+        assert first_symbols(app, 1) == ["TSLA"]
+
+
+async def test_filter_shows_matching_rows(store: Store) -> None:
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "M", "S", "F")
+        await pilot.pause()
+        assert app.target_pane.table.row_count == 1
+        await pilot.press("enter")
+        assert app.focused is app.target_pane.table
+        assert app.target_pane.table.row_count == 1
+        await pilot.press("slash", "escape")
+        assert app.target_pane.table.row_count == 35
+
+
+async def test_delete_after_confirm(store: Store) -> None:
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.target_pane.table.row_count == 34
+        assert first_symbols(app, 1) == ["ABBV"]
+    async with store.sessions() as session:
+        symbols = [t.target.symbol for t in await list_targets(session, "demo")]
+    assert "AAPL" not in symbols
+    assert len(symbols) == 34
+
+
+async def test_delete_declined_keeps_row(store: Store) -> None:
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d", "n")
+        await settle(pilot)
+        assert app.target_pane.table.row_count == 35
+    async with store.sessions() as session:
+        assert len(await list_targets(session, "demo")) == 35
+
+
+async def test_delete_selected_rows(store: Store) -> None:
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "down", "down", "space")
+        assert first_symbols(app, 1) == ["✓AAPL"]
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert app.target_pane.table.row_count == 33
+    async with store.sessions() as session:
+        symbols = {t.target.symbol for t in await list_targets(session, "demo")}
+    assert "AAPL" not in symbols
+    assert "ADBE" not in symbols
+
+
+async def test_portfolio_switch_by_picker(store: Store) -> None:
+    await load_demo_data(store)
+    await add_second_portfolio(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PortfolioPicker)
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 2
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.portfolio == "watchlist"
+        assert first_symbols(app, 1) == ["ZM"]
+        assert app.target_pane.table.row_count == 1
+
+
+async def test_help_lists_every_key(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        keys = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+        for key in ("i", "p", "s", "/", "d", "r", "R", "x", "t", "e", "?", "q"):
+            assert key in keys, key
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_empty_database_explains_import(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hint = app.screen.query_one("#target-empty")
+        assert hint.display is True
+        assert app.portfolio is None
+
+
+async def test_zoom_maximises_focused_pane(store: Store) -> None:
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("z")
+        assert app.screen.maximized is app.target_pane
+        await pilot.press("z")
+        assert app.screen.maximized is None
