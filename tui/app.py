@@ -107,16 +107,17 @@ class TargetdeskApp(App[None]):
         yield PortfolioPane(id="portfolio")
         yield TargetPane(id="targets")
         with Horizontal(id="bottom"):
-            yield QueuePane(clock=self.clock, id="queue")
+            yield QueuePane(clock=self.clock, idle_text=self._idle_text(), id="queue")
             yield ErrorPane(clock=self.clock, id="errors")
         yield Footer(compact=True)
 
+    def _idle_text(self) -> str:
+        if self.services.refresh is None:
+            return "no providers configured: set FMP_API_KEY or POLYGON_API_KEY"
+        return "no refresh yet: press r to refresh prices"
+
     def on_mount(self) -> None:
         self.sub_title = self.services.demo_note or self.store.where
-        if self.services.refresh is None:
-            self.queue_pane.idle_text = (
-                "no providers configured: set FMP_API_KEY or POLYGON_API_KEY"
-            )
         self.set_interval(DRAIN_INTERVAL, self.drain_events)
         self.set_interval(TICK_INTERVAL, self.tick)
         self.target_pane.table.focus()

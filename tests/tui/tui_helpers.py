@@ -52,7 +52,10 @@ BAD_ROW = "NVDA,LONG,178.00,210.00,-5.00,149.20"
 
 
 class ScriptedRefresh:
-    """A refresh that emits scripted events; a number sleeps that many seconds.
+    """A refresh that emits scripted events.
+
+    A number in the script sleeps that many seconds, and an asyncio.Event
+    waits until the test sets it.
 
     With `hold`, the refresh waits for it after the last event, so a test can
     look at the app in the middle of a refresh. `calls` records the symbols
@@ -60,7 +63,10 @@ class ScriptedRefresh:
     """
 
     def __init__(
-        self, events: Sequence[Event | float], *, hold: asyncio.Event | None = None
+        self,
+        events: Sequence[Event | float | asyncio.Event],
+        *,
+        hold: asyncio.Event | None = None,
     ) -> None:
         self.events = events
         self.hold = hold
@@ -71,6 +77,8 @@ class ScriptedRefresh:
         for item in self.events:
             if isinstance(item, Event):
                 emit(item)
+            elif isinstance(item, asyncio.Event):
+                await item.wait()
             else:
                 await asyncio.sleep(item)
         if self.hold is not None:

@@ -67,14 +67,18 @@ class QueuePane(Vertical):
     ]
 
     def __init__(
-        self, *, clock: Callable[[], dt.datetime], id: str | None = None
+        self,
+        *,
+        clock: Callable[[], dt.datetime],
+        idle_text: str = "no refresh yet: press r to refresh prices",
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.clock = clock
         self.queue = QueueState()
         self.board = ProviderBoard()
         self.show_finished = False
-        self.idle_text = "no refresh yet: press r to refresh prices"
+        self.idle_text = idle_text
         """Status line text before any refresh has run."""
 
     def compose(self) -> ComposeResult:

@@ -1,0 +1,304 @@
+"""Scripted engine events applied to the fetch queue, targets and error log."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from decimal import Decimal
+
+import pytest
+from textual.widgets import Static
+from tui_helpers import NOW, SESSION, ScriptedRefresh, at, make_app, settle
+
+from domain.events import (
+    ErrorLogged,
+    Event,
+    JobFailed,
+    JobQueued,
+    JobStarted,
+    JobSucceeded,
+    PriceResolved,
+    ProviderPaused,
+    QuotaUsed,
+    RefreshFinished,
+    RetryScheduled,
+)
+from storage.store import Store
+from tui.app import DRAIN_INTERVAL, TargetdeskApp
+from tui.sample import load_demo_data
+from tui.widgets import ErrorPane, QueuePane, TargetPane
+
+
+def state_cell(app: TargetdeskApp, job_id: str) -> str:
+    return app.queue_pane.table.get_cell(job_id, "state").plain  # type: ignore[no-any-return]
+
+
+def status_line(app: TargetdeskApp) -> str:
+    return str(app.screen.query_one("#provider-status", Static).render())
+
+
+def queued(job_id: str, symbol: str, provider: str = "fmp") -> JobQueued:
+    return JobQueued(
+        at=NOW, job_id=job_id, symbols=(symbol,), provider=provider, endpoint="quote"
+    )
+
+
+def resolved(symbol: str, value: str, source: str = "fmp") -> PriceResolved:
+    return PriceResolved(
+        at=NOW,
+        symbol=symbol,
+        source=source,
+        price=Decimal(value),
+        session=SESSION,
+        stale=False,
+        age_sessions=0,
+    )
+
+
+async def drained(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause(DRAIN_INTERVAL * 2)
+
+
+async def test_retry_then_done(store: Store) -> None:
+    await load_demo_data(store)
+    gate = asyncio.Event()
+    refresh = ScriptedRefresh(
+        [
+            queued("j1", "AAPL"),
+            JobStarted(
+                at=NOW, job_id="j1", provider="fmp", endpoint="quote", attempt=1
+            ),
+            RetryScheduled(
+                at=NOW, job_id="j1", provider="fmp", attempt=1, delay=3, cause="503"
+            ),
+            gate,
+            JobStarted(
+                at=NOW, job_id="j1", provider="fmp", endpoint="quote", attempt=2
+            ),
+            JobSucceeded(at=at(1), job_id="j1", provider="fmp", resolved=("AAPL",)),
+            resolved("AAPL", "210.00"),
+        ]
+    )
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await drained(pilot)
+        assert state_cell(app, "j1") == "retry in 3s"
+        gate.set()
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        assert state_cell(app, "j1") == "done via fmp"
+        assert app.queue_pane.table.get_cell("j1", "attempt").plain == "2"
+        assert refresh.calls == [None]
+
+
+async def test_price_updates_cells_in_place(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await load_demo_data(store)
+    rebuilds: list[int] = []
+    original = TargetPane.rebuild
+
+    def counting(self: TargetPane) -> None:
+        rebuilds.append(1)
+        original(self)
+
+    monkeypatch.setattr(TargetPane, "rebuild", counting)
+    refresh = ScriptedRefresh([resolved("AAPL", "210.00"), resolved("KO", "70.00")])
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = len(rebuilds)
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        table = app.target_pane.table
+        assert table.get_cell("AAPL:LONG", "price").plain == "210.00"
+        assert table.get_cell("AAPL:LONG", "source").plain == "fmp"
+        assert table.get_cell("KO:LONG", "eoy").plain == "+5.7%"
+        assert len(rebuilds) == before
+
+
+async def test_pause_shown_on_status_line(store: Store) -> None:
+    hold = asyncio.Event()
+    refresh = ScriptedRefresh(
+        [
+            queued("j1", "AAPL", "polygon"),
+            ProviderPaused(at=NOW, provider="polygon", until=at(12), cause="429"),
+            QuotaUsed(
+                at=NOW,
+                provider="fmp",
+                used_today=41,
+                daily_limit=250,
+                used_this_minute=1,
+                minute_limit=None,
+            ),
+        ],
+        hold=hold,
+    )
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await drained(pilot)
+        line = status_line(app)
+        assert "polygon paused 12s" in line
+        assert "fmp ready, 41/250 today" in line
+        assert "1 jobs pending, about 12s left" in line
+        hold.set()
+
+
+async def test_repeats_grouped_with_count(store: Store) -> None:
+    errors: list[Event | float | asyncio.Event] = [
+        ErrorLogged(
+            at=at(n),
+            provider="polygon",
+            kind="rate_limited",
+            message="Polygon answered 429: requests resume after the pause",
+            symbols=(symbol,),
+            count=n,
+        )
+        for n, symbol in enumerate(["AAPL", "MSFT", "KO", "PEP", "V"], start=1)
+    ]
+    app = make_app(store, refresh=ScriptedRefresh(errors))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        table = app.error_pane.table
+        assert table.row_count == 1
+        key = app.error_pane.error_log.visible()[0].key
+        assert table.get_cell(key, "count").plain == "5"
+        await pilot.press("e")
+        detail = str(app.screen.query_one("#error-detail", Static).render())
+        assert "symbols: AAPL MSFT KO PEP V" in detail
+
+
+async def test_burst_repaints_bounded(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await load_demo_data(store)
+    calls = {"queue": 0, "targets": 0, "errors": 0}
+
+    def spy(cls: type, name: str, label: str) -> None:
+        original = getattr(cls, name)
+
+        def counting(self: object, *args: object) -> object:
+            calls[label] += 1
+            return original(self, *args)
+
+        monkeypatch.setattr(cls, name, counting)
+
+    spy(QueuePane, "apply_jobs", "queue")
+    spy(TargetPane, "apply_prices", "targets")
+    spy(ErrorPane, "show_log", "errors")
+    symbols = ["AAPL", "MSFT", "KO", "PEP"]
+    burst: list[Event | float | asyncio.Event] = []
+    for n in range(250):
+        symbol = symbols[n % 4]
+        burst.append(queued(f"j{n}", symbol))
+        burst.append(
+            JobStarted(
+                at=NOW, job_id=f"j{n}", provider="fmp", endpoint="quote", attempt=1
+            )
+        )
+        burst.append(
+            JobSucceeded(at=NOW, job_id=f"j{n}", provider="fmp", resolved=(symbol,))
+        )
+        burst.append(resolved(symbol, f"{100 + n}.00"))
+        if n % 50 == 49:
+            burst.append(0.0)
+    assert len([item for item in burst if isinstance(item, Event)]) == 1000
+    app = make_app(store, refresh=ScriptedRefresh(burst))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        baseline = dict(calls)
+        started = time.monotonic()
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        elapsed = time.monotonic() - started
+        bound = elapsed / DRAIN_INTERVAL + 2
+        assert calls["queue"] - baseline["queue"] <= bound
+        assert calls["targets"] - baseline["targets"] <= bound
+        assert calls["errors"] - baseline["errors"] <= bound
+        assert calls["queue"] - baseline["queue"] < 10
+        assert len(app.queue_pane.queue.jobs) == 250
+        assert app.app.events.received == 1000
+        price = app.target_pane.table.get_cell("PEP:LONG", "price").plain
+        assert price == "347.00"
+
+
+async def test_cancel_marks_jobs_cancelled(store: Store) -> None:
+    hold = asyncio.Event()
+    refresh = ScriptedRefresh([queued("j1", "AAPL")], hold=hold)
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await drained(pilot)
+        assert state_cell(app, "j1") == "queued"
+        await pilot.press("x")
+        await settle(pilot)
+        assert state_cell(app, "j1") == "cancelled"
+        assert not [w for w in app.workers if w.group == "refresh"]
+
+
+async def test_refresh_selected_sends_symbols(store: Store) -> None:
+    await load_demo_data(store)
+    refresh = ScriptedRefresh([])
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("down", "space", "down", "space", "R")
+        await settle(pilot)
+        assert refresh.calls == [["AAPL"], ["ABBV", "ADBE"]]
+
+
+async def test_retry_sends_failed_symbols(store: Store) -> None:
+    refresh = ScriptedRefresh(
+        [
+            queued("j1", "AAPL"),
+            queued("j2", "MSFT"),
+            JobFailed(
+                at=NOW, job_id="j1", provider="fmp", kind="transient", message="504"
+            ),
+            JobSucceeded(at=NOW, job_id="j2", provider="fmp", resolved=("MSFT",)),
+            RefreshFinished(at=NOW, by_source={"fmp": 1}, unresolved=("AAPL",)),
+        ]
+    )
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        assert state_cell(app, "j1") == "failed: transient"
+        await pilot.press("t")
+        await settle(pilot)
+        assert refresh.calls == [None, ["AAPL"]]
+
+
+async def test_refresh_without_providers_explains(store: Store) -> None:
+    app = make_app(store, refresh=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert "no providers configured" in status_line(app)
+        messages = [n.message for n in app._notifications]
+        assert any("FMP_API_KEY" in message for message in messages)
+
+
+async def test_engine_failure_reaches_error_log(store: Store) -> None:
+    async def broken(symbols: object, emit: object) -> object:
+        raise ConnectionError("emulator on 127.0.0.1:9 refused the connection")
+
+    app = make_app(store, refresh=broken)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        groups = app.error_pane.error_log.visible()
+        assert [g.provider for g in groups] == ["app"]
+        assert "refused the connection" in groups[0].message
+        assert app.is_running
