@@ -120,12 +120,12 @@ def parse_import_bytes(
     issues = list(splitter.issues)
     data_rows = len(records) + len({issue.line for issue in issues})
     if data_rows == 0:
-        what = "target" if header.kind is FileKind.TARGETS else "position"
+        row_name = "target" if header.kind is FileKind.TARGETS else "position"
         raise ImportFileError(
             path,
             "no data rows",
             f"the header on line {header.line} is followed by no data rows: add "
-            f"one row per {what} below it",
+            f"one row per {row_name} below it",
             lines=(header.line,),
         )
 
@@ -187,10 +187,10 @@ def _read_target_rows(
     def describe(key: TargetKey) -> str:
         return f"{key[0]} {key[1].value}"
 
-    kept, issues, blocked = merge_duplicates(
+    merged_rows, issues, blocked = merge_duplicates(
         rows, keys, lambda row: row.target, lambda row: row.line, describe, report.path
     )
-    report.targets = kept
+    report.targets = merged_rows
     report.issues.extend(issues)
     report.blocked_keys = {key: lines for key, lines in blocked.items()}
 
@@ -215,9 +215,9 @@ def _read_position_rows(
     if ambiguous is not None:
         line, index, text = ambiguous
         try:
-            shown = dates.read(text).isoformat()
+            reading = dates.read(text).isoformat()
         except CellError:
-            shown = text
+            reading = text
         first = "month" if order is DateOrder.MONTH_FIRST else "day"
         report.issues.append(
             RowIssue(
@@ -225,7 +225,7 @@ def _read_position_rows(
                 line,
                 header.names[index],
                 text,
-                f"read as {shown} with the {first} first, since no date in the "
+                f"read as {reading} with the {first} first, since no date in the "
                 "file shows the order: write dates as YYYY-MM-DD to be sure",
                 Severity.WARNING,
             )
@@ -248,7 +248,7 @@ def _read_position_rows(
         (row.position.symbol, row.position.position_type, row.position.entry_date)
         for row in rows
     ]
-    kept, issues, blocked = merge_duplicates(
+    merged_rows, issues, blocked = merge_duplicates(
         rows,
         keys,
         lambda row: row.position,
@@ -256,7 +256,7 @@ def _read_position_rows(
         describe,
         report.path,
     )
-    report.positions = kept
+    report.positions = merged_rows
     report.issues.extend(issues)
     report.blocked_keys = {key: lines for key, lines in blocked.items()}
 
@@ -266,9 +266,9 @@ def _ambiguous_number_warning(
 ) -> RowIssue:
     line, index, text = cell
     try:
-        shown = str(numbers.read(text))
+        reading = str(numbers.read(text))
     except CellError:
-        shown = text
+        reading = text
     if numbers.style is DecimalStyle.COMMA:
         assumption = "a decimal comma, usual in ';'-separated files"
     else:
@@ -278,7 +278,7 @@ def _ambiguous_number_warning(
         line,
         header.names[index],
         text,
-        f"read as {shown}, assuming {assumption}, since no number in the file "
+        f"read as {reading}, assuming {assumption}, since no number in the file "
         "shows the decimal mark: write the decimals, such as "
         f"{numbers.example}, to be sure",
         Severity.WARNING,

@@ -25,7 +25,7 @@ from domain.symbols import is_quotable, parse_option_symbol
 
 
 class FlagKind(StrEnum):
-    """Why a symbol needs the user's attention."""
+    """Reason a symbol needs the user's attention."""
 
     RENAMED = "renamed"
     """The company trades under a new symbol."""

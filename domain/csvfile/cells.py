@@ -29,11 +29,11 @@ MISSING_MARKERS = frozenset(
 
 
 class CellError(ValueError):
-    """A cell's text is not a valid value. The message says what to write."""
+    """A cell's text is not a valid value. The message states what to write."""
 
 
 class DecimalStyle(StrEnum):
-    """Which character a file uses as the decimal mark."""
+    """Decimal mark of a file."""
 
     POINT = "."
     """Decimal point, comma or space thousands: 1,234.56."""
@@ -279,7 +279,7 @@ _ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})" + _TIME_SUFFIX)
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _NUMERIC_DATE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME_SUFFIX)
 _DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})" + _TIME_SUFFIX)
-_DAY_MONTH_NAME = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3,9})\.?[ -,]+(\d{4})")
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3,9})\.?[-, ]+(\d{4})")
 _MONTH_NAME_DAY = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})")
 _DATE_HINT = "write it as YYYY-MM-DD, such as 2024-01-15"
 
@@ -287,7 +287,8 @@ _DATE_HINT = "write it as YYYY-MM-DD, such as 2024-01-15"
 def _full_year(text: str) -> int:
     year = int(text)
     if len(text) == 2:
-        # POSIX strptime %y: 69-99 are 1969-1999, 00-68 are 2000-2068.
+        # The POSIX rule that Python's strptime %y follows: 69-99 are
+        # 1969-1999, and 00-68 are 2000-2068.
         year += 1900 if year >= 69 else 2000
     return year
 
@@ -346,7 +347,7 @@ class DateReader:
     """Reads date cells, with numeric day and month in one order.
 
     Accepted: 2024-01-15 and 2024/01/15 (with an optional time), 20240115,
-    01/15/2024 or 15/01/2024 as the order says, 15.01.2024, 15 Jan 2024 and
+    01/15/2024 or 15/01/2024 in the given order, 15.01.2024, 15 Jan 2024 and
     Jan 15, 2024. A two-digit year follows the POSIX `%y` rule.
     """
 
@@ -367,7 +368,9 @@ class DateReader:
         try:
             return dt.date(year, month, day)
         except ValueError:
-            raise CellError(f"no such date: {_DATE_HINT}") from None
+            raise CellError(
+                f"invalid date: that day does not exist, so {_DATE_HINT}"
+            ) from None
 
     def _fields(self, text: str) -> tuple[int, int, int] | None:
         match = _ISO_DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)

@@ -266,7 +266,7 @@ def read_header(cells: Sequence[str]) -> tuple[FileKind, dict[Field, int]] | Non
 
 
 def is_comment(line: str) -> bool:
-    """Whether a physical line is a `#` comment."""
+    """Return True if a physical line is a `#` comment."""
     return line.lstrip().startswith("#")
 
 
@@ -278,7 +278,7 @@ def find_header(lines: Sequence[str], path: str) -> Header:
     most columns wins, and ties go to the earlier entry of `DELIMITERS`.
 
     Raises:
-        ImportFileError: if the file holds nothing but whitespace ("no data
+        ImportFileError: if the file contains nothing but whitespace ("no data
             rows"), if no header is found in the first
             `HEADER_SEARCH_LINES` non-blank, non-comment lines, or if a
             positions header lacks a required column.
@@ -302,7 +302,9 @@ def find_header(lines: Sequence[str], path: str) -> Header:
             _, delimiter, cells, kind, columns = best
             return _build_header(index + 1, delimiter, cells, kind, columns, path)
     if examined == 0:
-        raise ImportFileError(path, "no data rows", "the file is empty")
+        raise ImportFileError(
+            path, "no data rows", "the file contains only blank or comment lines"
+        )
     raise ImportFileError(
         path,
         "no header found",

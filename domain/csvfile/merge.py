@@ -87,5 +87,5 @@ def merge_duplicates(
                     Severity.ERROR,
                 )
             )
-    kept = [row for index, row in enumerate(rows) if index not in dropped]
-    return kept, issues, blocked
+    kept_rows = [row for index, row in enumerate(rows) if index not in dropped]
+    return kept_rows, issues, blocked

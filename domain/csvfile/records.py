@@ -20,16 +20,19 @@ _DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
 
 
 def _is_note_text(text: str) -> bool:
-    """Whether a cell reads as prose (a disclaimer or title), not a symbol."""
+    """Return True if a cell reads as prose (a disclaimer or title), not a symbol."""
     if ":" in text or len(text) > 40:
         return True
     return " " in text and not _SHARE_CLASS_WITH_SPACE.fullmatch(text)
 
 
 def _is_note_row(cells: list[str], first: int) -> bool:
-    """Whether a row is prose: its first non-empty cell is text and no other
-    cell has a digit. A row such as "Apple Inc,LONG,210" stays data, so the
-    row is reported instead of dropped."""
+    """Return True if a row is prose.
+
+    A prose row has text in its first non-empty cell and no digit in any
+    other cell. A row such as "Apple Inc,LONG,210" stays data, so the row is
+    reported instead of dropped.
+    """
     if not _is_note_text(cells[first].strip()):
         return False
     return not any(
@@ -67,8 +70,7 @@ class RecordSplitter:
         self.short_rows: dict[int, int] = {}
 
     def run(self) -> None:
-        """Read every line after the header into `records`, `skipped` and
-        `issues`."""
+        """Read every line after the header into `records`, `skipped` and `issues`."""
         position = self._header.line
         total = len(self._lines)
         while position < total:
@@ -148,21 +150,21 @@ class RecordSplitter:
         return False
 
     def _sort(self, line: int, cells: list[str]) -> None:
+        """Add a row to `records` or `skipped`, whichever it belongs to."""
+        if is_comment(self._lines[line - 1]):
+            self.skipped.append(line)
+            return
         count = len(cells)
         symbol = cells[self._symbol_index].strip() if self._symbol_index < count else ""
-        if symbol and symbol[0] != "#" and " " not in symbol and ":" not in symbol:
-            # Fast path: a symbol-like first value.
+        if symbol and " " not in symbol and ":" not in symbol:
+            # A symbol-like value: data unless it is a totals or header label.
             if self._is_summary_or_header(symbol, cells):
                 self.skipped.append(line)
-                return
-            self._add(line, cells)
+            else:
+                self._add(line, cells)
             return
         first = next((index for index, cell in enumerate(cells) if cell.strip()), None)
-        if (
-            first is None
-            or is_comment(cells[first])
-            or is_comment(self._lines[line - 1])
-        ):
+        if first is None:
             self.skipped.append(line)
             return
         text = cells[first].strip()
@@ -201,6 +203,7 @@ class RecordSplitter:
         elif count < width:
             self.short_rows[line] = count
             cells.extend([""] * (width - count))
-        # Tuples of strings are untracked by the garbage collector after its
-        # first pass, which keeps collections cheap on large files.
+        # CPython stops tracking tuples of strings at the first garbage
+        # collection that sees them, which keeps collections cheap on large
+        # files. A list stays tracked.
         self.records.append((line, tuple(cells)))

@@ -19,14 +19,14 @@ ImportKey = TargetKey | PositionKey
 
 
 class Severity(StrEnum):
-    """How an issue affects its row: ERROR rejects the row, WARNING does not."""
+    """Effect of an issue on its row: ERROR rejects the row, WARNING does not."""
 
     ERROR = "error"
     WARNING = "warning"
 
 
 class FileKind(StrEnum):
-    """What a file contains, as its header shows."""
+    """Content type of a file, as its header shows."""
 
     TARGETS = "targets"
     POSITIONS = "positions"
@@ -85,7 +85,7 @@ class ImportReport:
 
     Attributes:
         path: The file, as the caller named it.
-        kind: Whether the file holds targets or positions.
+        kind: Whether the file contains targets or positions.
         encoding: Codec the bytes were decoded with, such as "utf-8-sig" or
             "cp1252".
         delimiter: Field separator: ",", ";", "\\t" or "|".
