@@ -14,7 +14,12 @@ from urllib.parse import quote as quote_path
 
 import httpx
 
-from domain.calendar import NEW_YORK, is_session, previous_session
+from domain.calendar import (
+    NEW_YORK,
+    is_session,
+    last_completed_session,
+    previous_session,
+)
 from domain.errors import ErrorKind, ProviderError
 from domain.quotes import Bar, Quote, TickerInfo
 from domain.symbols import Spelling, canonical_from_provider, provider_symbol
@@ -140,11 +145,17 @@ class PolygonClient(ProviderClient):
         )
 
     def _quote_from_bar(
-        self, row: dict[str, Any], symbol: str, fetched_at: dt.datetime
+        self,
+        row: dict[str, Any],
+        symbol: str,
+        fetched_at: dt.datetime,
+        fallback: dt.date,
     ) -> Quote | None:
+        """Build a quote from an aggregate row; `fallback` is the session when
+        the row has no `t`."""
         price = to_price(row.get("c"))
-        session = _bar_session(row.get("t"))
-        if price is None or session is None:
+        session = _bar_session(row.get("t")) or fallback
+        if price is None:
             return None
         return Quote(
             symbol=symbol,
@@ -182,8 +193,11 @@ class PolygonClient(ProviderClient):
             symbols=(symbol,),
         )
         fetched_at = dt.datetime.now(dt.UTC)
+        # NOTE: a row without `t` is taken to be the last completed session,
+        # which is what /prev serves; Polygon's own rows always carry `t`.
+        fallback = last_completed_session(fetched_at)
         for row in self._results(payload, Endpoint.POLYGON_PREV, (symbol,)):
-            quote = self._quote_from_bar(row, symbol, fetched_at)
+            quote = self._quote_from_bar(row, symbol, fetched_at, fallback)
             if quote is not None:
                 return quote
         return None
@@ -227,7 +241,7 @@ class PolygonClient(ProviderClient):
             if not isinstance(ticker, str):
                 continue
             quote = self._quote_from_bar(
-                row, canonical_from_provider(ticker), fetched_at
+                row, canonical_from_provider(ticker), fetched_at, day
             )
             if quote is not None:
                 quotes[quote.symbol] = quote

@@ -127,7 +127,10 @@ class Emulator:
         server.emulator = self
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, name="provider-emulator", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="provider-emulator",
+            daemon=True,
         )
         self._thread.start()
         logger.info("provider emulator listening on %s", self.base_url)
