@@ -53,7 +53,7 @@ async def _quota(slot: ProviderSlot) -> str:
 
 async def run(store: Store, _args: argparse.Namespace) -> int:
     """Print one line per check; exit 1 if any check failed."""
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     failed = False
     settings = load_settings()
     out.print(f"config file: {config_path()}", markup=False)

@@ -45,8 +45,8 @@ def print_report(report: ImportReport, console: Console) -> None:
 async def run(store: Store, args: argparse.Namespace) -> int:
     """Validate the whole file, then write the accepted rows in one transaction."""
     path = Path(args.file)
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         report = _read(path, err)
     except ImportFileError as error:

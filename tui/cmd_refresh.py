@@ -81,7 +81,7 @@ async def run(store: Store, args: argparse.Namespace) -> int:
     """Resolve prices for every symbol, printing each step as it happens."""
     settings: EngineSettings = load_settings()
     engine = build_engine(StoreBackend(store), settings, clock=utc_now)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     if not engine.slots:
         err.print(
             "no provider keys set (FMP_API_KEY, POLYGON_API_KEY): prices come from "
@@ -95,7 +95,7 @@ async def run(store: Store, args: argparse.Namespace) -> int:
         )
     finally:
         await close_engine(engine)
-    print_counts(result, Console(highlight=False))
+    print_counts(result, Console(highlight=False, soft_wrap=True))
     if result.unresolved:
         print(
             "targetdesk: some symbols have no live or fresh price; "

@@ -1,0 +1,121 @@
+"""`targetdesk refresh`, `errors` and `doctor` against the emulator, in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from providers.emulator import Emulator, Fault, FaultAction
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TARGETS_35 = DATA / "targets" / "target_prices_35.csv"
+FMP_CANARY = "CANARY_FMP_52b8d0aa"
+POLYGON_CANARY = "CANARY_PG_7f3a9c1e"
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    keys = {FMP_CANARY: ("fmp", "starter"), POLYGON_CANARY: ("polygon", "starter")}
+    with Emulator(keys=keys) as running:
+        yield running
+
+
+def run(
+    tmp_path: Path, emulator: Emulator, *args: str, db: str = "t.db"
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "FMP_API_KEY": FMP_CANARY,
+        "POLYGON_API_KEY": POLYGON_CANARY,
+        "FMP_BASE_URL": emulator.base_url,
+        "POLYGON_BASE_URL": emulator.base_url,
+        "TARGETDESK_LOG_DIR": str(tmp_path / "logs"),
+        "TARGETDESK_CONFIG": str(tmp_path / "config.toml"),
+        "TARGETDESK_FMP_PLAN": "starter",
+        "TARGETDESK_POLYGON_PLAN": "starter",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--db", str(tmp_path / db), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+    )
+
+
+def test_refresh_resolves_35_live(tmp_path: Path, emulator: Emulator) -> None:
+    run(tmp_path, emulator, "import", str(TARGETS_35), "--portfolio", "real")
+    result = run(tmp_path, emulator, "refresh")
+    assert result.returncode == 0, result.stderr
+    assert "35 fmp" in result.stdout
+    rows = json.loads(run(tmp_path, emulator, "targets", "--format", "json").stdout)
+    assert {r["price_source"] for r in rows} == {"fmp"}
+    fmp = [r for r in emulator.requests() if r.provider == "fmp"]
+    assert len(fmp) == 1
+
+
+def test_canary_keys_never_stored_or_shown(tmp_path: Path, emulator: Emulator) -> None:
+    faults = [
+        Fault(FaultAction.STATUS, provider="fmp", status=403, times=1),
+        Fault(FaultAction.RESET, provider="polygon", times=1),
+        Fault(FaultAction.HTML_ERROR, provider="polygon", status=502, times=1),
+        Fault(FaultAction.STATUS, provider="polygon", status=429, retry_after="1"),
+        Fault(FaultAction.MALFORMED_JSON, provider="polygon", times=1),
+    ]
+    for fault in faults:
+        emulator.script(fault)
+    outputs = [
+        run(tmp_path, emulator, "import", str(TARGETS_35), "--portfolio", "real")
+    ]
+    outputs.append(run(tmp_path, emulator, "refresh"))
+    # A second database, so nothing is cached and the rejected key is used.
+    emulator.script(Fault(FaultAction.STATUS, provider="fmp", status=401, times=None))
+    outputs.append(
+        run(
+            tmp_path, emulator, "import", str(TARGETS_35), "--portfolio", "p", db="u.db"
+        )
+    )
+    outputs.append(run(tmp_path, emulator, "refresh", db="u.db"))
+    for db in ("t.db", "u.db"):
+        outputs.append(run(tmp_path, emulator, "errors", "--format", "json", db=db))
+        outputs.append(run(tmp_path, emulator, "errors", "--format", "csv", db=db))
+        outputs.append(run(tmp_path, emulator, "doctor", db=db))
+    kinds = {e["kind"] for e in json.loads(outputs[4].stdout)}
+    kinds |= {e["kind"] for e in json.loads(outputs[7].stdout)}
+    expected = {"not_entitled", "transient", "rate_limited", "malformed", "invalid_key"}
+    assert kinds >= expected
+    texts = [o.stdout + o.stderr for o in outputs]
+    texts += [p.read_text(errors="replace") for p in (tmp_path / "logs").glob("*")]
+    blobs = [p.read_bytes() for p in tmp_path.glob("*.db*")]
+    for canary in (FMP_CANARY, POLYGON_CANARY):
+        assert not any(canary in text for text in texts)
+        assert not any(canary.encode() in blob for blob in blobs)
+    assert any("***" in text or "FMP_API_KEY" in text for text in texts)
+
+
+def test_errors_persist_into_next_run(tmp_path: Path, emulator: Emulator) -> None:
+    emulator.script(Fault(FaultAction.STATUS, provider="fmp", status=401, times=None))
+    run(tmp_path, emulator, "import", str(TARGETS_35), "--portfolio", "real")
+    refreshed = run(tmp_path, emulator, "refresh")
+    listed = run(tmp_path, emulator, "errors", "--format", "json")
+    entries = json.loads(listed.stdout)
+    # The four mutual funds end on the file's price, so the refresh exits 1.
+    assert refreshed.returncode == 1
+    assert len(entries) == 1
+    assert entries[0]["provider"] == "fmp"
+    assert entries[0]["kind"] == "invalid_key"
+    assert "FMP_API_KEY" in entries[0]["message"]
+
+
+def test_doctor_reports_keys_without_values(tmp_path: Path, emulator: Emulator) -> None:
+    result = run(tmp_path, emulator, "doctor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "fmp: key set" in result.stdout
+    assert "reachable" in result.stdout
+    assert "cache: 0 quotes" in result.stdout
