@@ -100,8 +100,9 @@ class FmpClient(ProviderClient):
         status = response.status_code
         if message is None:
             return self.status_error(response, endpoint, symbols, None)
+
         lowered = message.lower()
-        said = short_message(message, self._secrets)
+        quoted = short_message(message, self._secrets)
         if "limit reach" in lowered:
             return self.error(
                 ErrorKind.QUOTA_EXHAUSTED,
@@ -131,10 +132,12 @@ class FmpClient(ProviderClient):
             )
         if status != 200:
             return self.status_error(response, endpoint, symbols, message)
+
+        # FMP sent an error object with HTTP 200.
         if any(word in lowered for word in _NOT_ENTITLED_WORDS):
             return self.error(
                 ErrorKind.NOT_ENTITLED,
-                f"FMP plan does not include {endpoint}: {said}. Upgrade the plan "
+                f"FMP plan does not include {endpoint}: {quoted}. Upgrade the plan "
                 "or use an endpoint the plan includes.",
                 endpoint,
                 status=status,
@@ -142,7 +145,7 @@ class FmpClient(ProviderClient):
             )
         return self.error(
             ErrorKind.BAD_REQUEST,
-            f"FMP rejected the request for {endpoint}: {said}.",
+            f"FMP rejected the request for {endpoint}: {quoted}.",
             endpoint,
             status=status,
             symbols=symbols,
@@ -196,20 +199,22 @@ class FmpClient(ProviderClient):
         Symbols that FMP does not know or has no price for are left out.
         Splitting a long list into chunks of Plan.max_batch is the caller's job.
         """
-        wanted = list(dict.fromkeys(symbols))
-        if not wanted:
+        requested_symbols = list(dict.fromkeys(symbols))
+        if not requested_symbols:
             return {}
-        wire = ",".join(provider_symbol(symbol, Spelling.HYPHEN) for symbol in wanted)
+        wire = ",".join(
+            provider_symbol(symbol, Spelling.HYPHEN) for symbol in requested_symbols
+        )
         payload = await self.get_json(
             Endpoint.FMP_BATCH_QUOTE,
             "/stable/batch-quote",
             params=self._params(("symbols", wire)),
-            symbols=wanted,
+            symbols=requested_symbols,
         )
         fetched_at = dt.datetime.now(dt.UTC)
         quotes: dict[str, Quote] = {}
-        requested = set(wanted)
-        for row in self._rows(payload, Endpoint.FMP_BATCH_QUOTE, wanted):
+        requested = set(requested_symbols)
+        for row in self._rows(payload, Endpoint.FMP_BATCH_QUOTE, requested_symbols):
             quote = self._quote_from(row, fetched_at)
             if quote is not None and quote.symbol in requested:
                 quotes[quote.symbol] = quote
@@ -248,7 +253,7 @@ class FmpClient(ProviderClient):
         return [bars[session] for session in sorted(bars)]
 
     async def search(self, query: str, limit: int = 50) -> list[TickerInfo]:
-        """Search symbols and company names; returns at most `limit` matches."""
+        """Search symbols and company names and return at most `limit` matches."""
         text = query.strip()
         if not text or limit <= 0:
             return []

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Self
 
 import httpx
 
@@ -31,8 +31,8 @@ BeforeRequest = Callable[[str], Awaitable[None]]
 QueryParams = Sequence[tuple[str, str]]
 
 _MAX_MESSAGE = 200
-# Servers that send an epoch time in ratelimit-reset send values above this;
-# a number of seconds to wait is far smaller.
+# Servers that send an epoch time in ratelimit-reset send values above this,
+# while a number of seconds to wait is far smaller.
 _EPOCH_THRESHOLD = 1_000_000_000
 
 
@@ -56,7 +56,7 @@ def describe_body(response: httpx.Response) -> str:
 
 
 def load_json(response: httpx.Response) -> Any | NotJson:
-    """Parse a JSON body, or return a NotJson marker that says why not.
+    """Parse a JSON body, or return a NotJson marker with the reason it was not.
 
     Only a body whose first non-blank byte is `{` or `[` and whose media type
     is not HTML is parsed. Floats become Decimal, and NaN and Infinity become
@@ -198,7 +198,7 @@ class ProviderClient:
         """Close the connection pool."""
         await self._http.aclose()
 
-    async def __aenter__(self) -> ProviderClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
@@ -283,12 +283,12 @@ class ProviderClient:
     ) -> ProviderError:
         if isinstance(exc, httpx.ConnectTimeout):
             seconds = self._timeout.connect
-            what = f"connecting to {self.display} timed out after {seconds} s"
+            summary = f"connecting to {self.display} timed out after {seconds} s"
         else:
-            what = f"{self.display} did not respond within {self._timeout.read} s"
+            summary = f"{self.display} did not respond within {self._timeout.read} s"
         return self.error(
             ErrorKind.TRANSIENT,
-            f"{what} for {endpoint}. Retry later.",
+            f"{summary} for {endpoint}. Retry later.",
             endpoint,
             symbols=symbols,
         )
@@ -300,14 +300,14 @@ class ProviderClient:
         symbols: Sequence[str],
         message: str | None,
     ) -> ProviderError | None:
-        """Classify a response by HTTP status alone; None for 200.
+        """Classify a response by HTTP status alone, returning None for 200.
 
         `message` is the provider's error text from a JSON body, if any.
         """
         status = response.status_code
         if status == 200:
             return None
-        said = f": {short_message(message, self._secrets)}" if message else ""
+        quoted = f": {short_message(message, self._secrets)}" if message else ""
         http = f"HTTP {status} from {self.display} ({describe_body(response)})"
         where = f"{endpoint} for {', '.join(symbols)}" if symbols else endpoint
         if status == 401:
@@ -322,7 +322,7 @@ class ProviderClient:
             return self.error(
                 ErrorKind.NOT_ENTITLED,
                 f"{self.display} plan does not include {where} (HTTP {status})"
-                f"{said}. Use an endpoint the plan includes or upgrade the plan.",
+                f"{quoted}. Use an endpoint the plan includes or upgrade the plan.",
                 endpoint,
                 status=status,
                 symbols=symbols,
@@ -333,7 +333,7 @@ class ProviderClient:
             return self.error(
                 ErrorKind.RATE_LIMITED,
                 f"{self.display} rate limit reached on {endpoint} (HTTP 429)"
-                f"{said}. Slow down and {advice}.",
+                f"{quoted}. Slow down and {advice}.",
                 endpoint,
                 status=status,
                 symbols=symbols,
@@ -342,7 +342,7 @@ class ProviderClient:
         if 500 <= status <= 599 and status != 501:
             return self.error(
                 ErrorKind.TRANSIENT,
-                f"{http} for {endpoint}{said}. Retry later.",
+                f"{http} for {endpoint}{quoted}. Retry later.",
                 endpoint,
                 status=status,
                 symbols=symbols,
@@ -350,7 +350,8 @@ class ProviderClient:
         if 400 <= status <= 599:
             return self.error(
                 ErrorKind.BAD_REQUEST,
-                f"{http} for {where}{said}. The request is invalid and is not retried.",
+                f"{http} for {where}{quoted}. The request is invalid, so it is "
+                "not retried.",
                 endpoint,
                 status=status,
                 symbols=symbols,

@@ -35,8 +35,8 @@ POLYGON_SNAPSHOT_ENDPOINTS = frozenset(
     {Endpoint.POLYGON_SNAPSHOT, Endpoint.POLYGON_SNAPSHOT_TICKER}
 )
 
-# FMP's free plan serves a fixed sample of large US symbols and answers 402
-# "Premium Query Parameter" for any other symbol (FMP pricing page, 2025).
+# FMP's free plan serves a fixed sample of large US symbols and responds with
+# 402 "Premium Query Parameter" for any other symbol.
 # NOTE: FMP does not publish the sample as a stable list. This set is an
 # approximation of about 87 symbols, written in FMP's spelling.
 _FMP_FREE_SAMPLE = """
@@ -80,7 +80,7 @@ class Plan:
     symbols: frozenset[str] | None = None
 
     def allows(self, endpoint: str) -> bool:
-        """Whether requests to `endpoint` are part of this plan."""
+        """Return True if requests to `endpoint` are part of this plan."""
         if endpoint in POLYGON_SNAPSHOT_ENDPOINTS:
             return self.snapshots
         if endpoint == Endpoint.FMP_BATCH_QUOTE:
@@ -89,31 +89,32 @@ class Plan:
         return endpoint != Endpoint.FMP_LEGACY_QUOTE
 
     def serves_symbol(self, provider_symbol: str) -> bool:
-        """Whether the plan serves data for a symbol in the provider's spelling."""
+        """Return True if the plan serves a symbol, given in the provider's spelling."""
         return self.symbols is None or provider_symbol in self.symbols
 
 
 _YEAR = 365
 
 PLANS: tuple[Plan, ...] = (
-    # Polygon Stocks Basic (polygon.io/pricing): free, 5 calls per minute,
-    # end-of-day data only, 2 years of history, no snapshots.
+    # Polygon Stocks Basic: free, 5 calls per minute, end-of-day data only,
+    # 2 years of history, no snapshots. Plan figures here are as Polygon and
+    # FMP listed them in 2025 and are not checked against live accounts.
     Plan("polygon", "free", 5, None, False, False, 1, 2 * _YEAR),
     # Polygon's paid plans advertise unlimited calls. 100/min (Starter) and
     # 1,000/min (Developer) are the limits a production deployment used to
-    # stay clear of throttling. History: 5 and 10 years (polygon.io/pricing).
+    # stay clear of throttling. History: 5, 10 and 20 years.
     # NOTE: Polygon documents no maximum for tickers= in a snapshot request;
     # 250 keeps the URL well under common 8 KiB request-line limits.
     Plan("polygon", "starter", 100, None, False, True, 250, 5 * _YEAR),
     Plan("polygon", "developer", 1000, None, False, True, 250, 10 * _YEAR),
     Plan("polygon", "advanced", 10000, None, False, True, 250, 20 * _YEAR),
-    # FMP Basic (site.financialmodelingprep.com/pricing-plans): free, 250
-    # calls per day, end-of-day data, sample symbols only, no batch quote.
+    # FMP Basic: free, 250 calls per day, end-of-day data, sample symbols only,
+    # no batch quote.
     # NOTE: the 5-year history window of the free plan is an estimate.
     Plan("fmp", "free", None, 250, False, False, 1, 5 * _YEAR, FMP_FREE_SYMBOLS),
-    # FMP Starter 300/min, Premium 750/min, Ultimate 3,000/min (FMP pricing
-    # page). NOTE: FMP documents no maximum for symbols= in batch-quote; 100
-    # is a conservative chunk size.
+    # FMP Starter 300/min, Premium 750/min, Ultimate 3,000/min.
+    # NOTE: FMP documents no maximum for symbols= in batch-quote, so 100 is a
+    # conservative chunk size.
     Plan("fmp", "starter", 300, None, True, False, 100, 5 * _YEAR),
     Plan("fmp", "premium", 750, None, True, False, 100, 30 * _YEAR),
     Plan("fmp", "ultimate", 3000, None, True, False, 100, None),
@@ -124,12 +125,12 @@ def plan_for(provider: str, name: str) -> Plan:
     """Look up a plan by provider and plan name (case-insensitive).
 
     Raises:
-        ValueError: if the provider has no plan of that name; the message
+        ValueError: if the provider has no plan of that name. The message
             lists the known plans.
     """
-    wanted = (provider.strip().lower(), name.strip().lower())
+    requested = (provider.strip().lower(), name.strip().lower())
     for plan in PLANS:
-        if (plan.provider, plan.name) == wanted:
+        if (plan.provider, plan.name) == requested:
             return plan
     known = ", ".join(f"{plan.provider}/{plan.name}" for plan in PLANS)
     raise ValueError(f"unknown plan {provider}/{name}: use one of {known}")

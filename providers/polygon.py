@@ -38,8 +38,8 @@ POLYGON_BASE_URL: Final = "https://api.polygon.io"
 
 _SUCCESS = frozenset({"OK", "DELAYED"})
 _SECRET_PARAMS = frozenset({"apikey", "api_key", "token"})
-# Upper bound on next_url pages for one call; a longer chain means a server
-# that keeps sending the same cursor.
+# Upper bound on next_url pages for one call. A longer chain means a server
+# that keeps sending new cursors without end.
 _MAX_PAGES = 200
 _MAX_SEARCH_LIMIT = 1000
 
@@ -100,6 +100,7 @@ class PolygonClient(ProviderClient):
         status = response.status_code
         message = _error_text(payload)
         body_status = payload.get("status") if isinstance(payload, dict) else None
+
         if status == 400 and message and "api key" in message.lower():
             # Some users saw 400 rather than 401 for a missing key.
             return self.error(
@@ -130,15 +131,17 @@ class PolygonClient(ProviderClient):
             )
         if status != 200:
             return self.status_error(response, endpoint, symbols, message)
+
+        # HTTP 200: the body's `status` still marks an error.
         if body_status is None or body_status in _SUCCESS:
             return None
-        said = short_message(message or str(body_status), self._secrets)
+        quoted = short_message(message or str(body_status), self._secrets)
         kind = ErrorKind.BAD_REQUEST
         if body_status == "NOT_AUTHORIZED":
             kind = ErrorKind.NOT_ENTITLED
         return self.error(
             kind,
-            f"Polygon answered {endpoint} with status {body_status}: {said}",
+            f"Polygon answered {endpoint} with status {body_status}: {quoted}",
             endpoint,
             status=status,
             symbols=symbols,
@@ -151,8 +154,10 @@ class PolygonClient(ProviderClient):
         fetched_at: dt.datetime,
         fallback: dt.date,
     ) -> Quote | None:
-        """Build a quote from an aggregate row; `fallback` is the session when
-        the row has no `t`."""
+        """Build a quote from an aggregate row, or None when it has no price.
+
+        `fallback` is the session used when the row has no `t`.
+        """
         price = to_price(row.get("c"))
         session = _bar_session(row.get("t")) or fallback
         if price is None:
@@ -169,7 +174,7 @@ class PolygonClient(ProviderClient):
     def _results(
         self, payload: Any, endpoint: str, symbols: Sequence[str]
     ) -> list[dict[str, Any]]:
-        """Return an aggregate envelope's rows; a missing `results` means none."""
+        """Return an aggregate envelope's rows. A missing `results` means none."""
         if not isinstance(payload, dict):
             raise self.shape_error(endpoint, "a JSON object", symbols)
         rows = payload.get("results")
@@ -194,7 +199,7 @@ class PolygonClient(ProviderClient):
         )
         fetched_at = dt.datetime.now(dt.UTC)
         # NOTE: a row without `t` is taken to be the last completed session,
-        # which is what /prev serves; Polygon's own rows always carry `t`.
+        # which is what /prev serves. Polygon documents `t` on every row.
         fallback = last_completed_session(fetched_at)
         for row in self._results(payload, Endpoint.POLYGON_PREV, (symbol,)):
             quote = self._quote_from_bar(row, symbol, fetched_at, fallback)
@@ -254,24 +259,28 @@ class PolygonClient(ProviderClient):
         between 03:30 New York time and the open. Symbols without a price are
         left out.
         """
-        wanted = list(dict.fromkeys(symbols))
-        if not wanted:
+        requested_symbols = list(dict.fromkeys(symbols))
+        if not requested_symbols:
             return {}
-        tickers = ",".join(provider_symbol(symbol, Spelling.DOT) for symbol in wanted)
+        tickers = ",".join(
+            provider_symbol(symbol, Spelling.DOT) for symbol in requested_symbols
+        )
         payload = await self.get_json(
             Endpoint.POLYGON_SNAPSHOT,
             "/v2/snapshot/locale/us/markets/stocks/tickers",
             params=[("tickers", tickers)],
-            symbols=wanted,
+            symbols=requested_symbols,
         )
         if not isinstance(payload, dict) or not isinstance(
             payload.get("tickers", []), list
         ):
             raise self.shape_error(
-                Endpoint.POLYGON_SNAPSHOT, "an object with a `tickers` list", wanted
+                Endpoint.POLYGON_SNAPSHOT,
+                "an object with a `tickers` list",
+                requested_symbols,
             )
         fetched_at = dt.datetime.now(dt.UTC)
-        requested = set(wanted)
+        requested = set(requested_symbols)
         quotes: dict[str, Quote] = {}
         for item in payload.get("tickers") or []:
             quote = self._quote_from_snapshot(item, fetched_at)
@@ -312,7 +321,7 @@ class PolygonClient(ProviderClient):
         )
 
     async def ticker_details(self, symbol: str) -> TickerInfo | None:
-        """Fetch reference data of one ticker; None if Polygon does not know it."""
+        """Fetch reference data of one ticker, or None if Polygon does not know it."""
         wire = quote_path(symbol, safe=".")
         try:
             payload = await self.get_json(
@@ -332,7 +341,7 @@ class PolygonClient(ProviderClient):
         return _ticker_info(results)
 
     async def search_tickers(self, query: str, limit: int = 100) -> list[TickerInfo]:
-        """Search active stock tickers by symbol or name; at most `limit` results.
+        """Search active stock tickers by symbol or name, returning at most `limit`.
 
         Follows `next_url` pages until `limit` results have arrived.
         """

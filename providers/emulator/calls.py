@@ -1,4 +1,4 @@
-"""A routed request and what a handler needs to answer it."""
+"""Routed requests and the context a handler uses to build its reply."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class Call:
 
 @dataclass(slots=True)
 class Context:
-    """What a handler reads besides the request.
+    """Inputs of a handler besides the request.
 
     Attributes:
         universe: The listings served.

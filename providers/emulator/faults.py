@@ -38,10 +38,10 @@ PROVIDERS = ("fmp", "polygon")
 
 
 class FaultAction(StrEnum):
-    """What a fault does to the requests it matches."""
+    """Effect of a fault on the requests it matches."""
 
     STATUS = "status"
-    """Reply with `status` and `body`; the body defaults to the provider's own
+    """Reply with `status` and `body`. The body defaults to the provider's own
     text for that status (401 bad key, 402/403 plan, 429 limit, 5xx HTML)."""
     HTML_ERROR = "html_error"
     """Reply with an nginx HTML error page, status 504 unless given."""
@@ -58,7 +58,8 @@ class FaultAction(StrEnum):
     BAD_PRICE = "bad_price"
     """Reply as usual with the price of `symbol` set to `price` (zero, null, nan)."""
     ERROR_IN_200 = "error_in_200"
-    """Reply 200 with an error object; `message` defaults to the daily limit."""
+    """Reply 200 with an error object. `message` defaults to FMP's daily-limit
+    text or Polygon's rate-limit text."""
 
 
 # Actions whose reply replaces the provider's reply before any key check.
@@ -145,7 +146,7 @@ class Fault:
             raise ValueError("a bad_price fault needs a symbol")
 
     def matches(self, provider: str, endpoint: str, symbols: Sequence[str]) -> bool:
-        """Whether this fault applies to a request."""
+        """Return True if this fault applies to a request."""
         if self.provider is not None and self.provider != provider:
             return False
         if self.endpoint is not None and self.endpoint != endpoint:
@@ -171,7 +172,7 @@ def fault_from_json(data: Mapping[str, Any]) -> Fault:
     """Build a Fault from a JSON object.
 
     Raises:
-        ValueError: for unknown keys and invalid values; the message names them.
+        ValueError: for unknown keys and invalid values. The message names them.
     """
     known = {item.name for item in fields(Fault)}
     unknown = sorted(set(data) - known)

@@ -1,6 +1,6 @@
 """FMP's /stable/ routes, and the retired /api/v3 quote, as the emulator serves them.
 
-FMP answers with bare JSON lists: an unknown symbol gives `[]`. Errors are
+FMP responds with bare JSON lists: an unknown symbol gives `[]`. Errors are
 objects with an "Error Message" key. FMP spells share classes with a hyphen
 (BRK-B), so BRK.B is unknown here.
 """
@@ -76,7 +76,7 @@ def entitlement_reply(endpoint: str) -> Reply:
 
 
 def handle(call: Call, context: Context) -> Reply:
-    """Answer a matched FMP call for a key that passed the checks."""
+    """Build the reply to a matched FMP call whose key passed the checks."""
     handler = _HANDLERS[call.endpoint]
     try:
         return handler(call, context)
@@ -145,9 +145,9 @@ def _quote_object(listing: Listing, context: Context) -> dict[str, Any] | None:
 
 def _quote(call: Call, context: Context) -> Reply:
     wire = _required(call, "symbol")
-    refused = _premium(context, [wire])
-    if refused is not None:
-        return refused
+    rejection = _premium(context, [wire])
+    if rejection is not None:
+        return rejection
     listing = _listing(context, wire)
     item = None if listing is None else _quote_object(listing, context)
     if context.empty or item is None:
@@ -157,9 +157,9 @@ def _quote(call: Call, context: Context) -> Reply:
 
 def _batch_quote(call: Call, context: Context) -> Reply:
     wires = [item.strip() for item in _required(call, "symbols").split(",")]
-    refused = _premium(context, wires)
-    if refused is not None:
-        return refused
+    rejection = _premium(context, wires)
+    if rejection is not None:
+        return rejection
     if context.empty:
         return json_reply([])
     items = []
@@ -201,9 +201,9 @@ def _historical_eod(call: Call, context: Context) -> Reply:
     wire = _required(call, "symbol")
     end = _parse_date(call, "to", context.now.date())
     start = _parse_date(call, "from", end - DEFAULT_HISTORY)
-    refused = _premium(context, [wire])
-    if refused is not None:
-        return refused
+    rejection = _premium(context, [wire])
+    if rejection is not None:
+        return rejection
     listing = _listing(context, wire)
     if context.empty or listing is None:
         return json_reply([])

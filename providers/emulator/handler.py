@@ -18,7 +18,7 @@ CONTROL_PREFIX = "/_emulator/"
 
 
 class EmulatorApp(Protocol):
-    """What the handler calls to answer requests."""
+    """Interface the handler uses to build replies."""
 
     def control(self, method: str, path: str, body: bytes) -> Reply: ...
 
@@ -32,7 +32,7 @@ class EmulatorServer(ThreadingHTTPServer):
     emulator: EmulatorApp
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients that time out or reset close their end; that is expected.
+        # Clients that time out or reset close their end, which is expected here.
         logger.debug("emulator connection from %s ended with an error", client_address)
 
 

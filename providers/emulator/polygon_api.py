@@ -93,7 +93,7 @@ def match(path: str, query: dict[str, str]) -> Call | None:
 
 
 def handle(call: Call, context: Context) -> Reply:
-    """Answer a matched Polygon call for a key that passed the checks."""
+    """Build the reply to a matched Polygon call whose key passed the checks."""
     handler = _HANDLERS[call.endpoint]
     try:
         return handler(call, context)
@@ -175,6 +175,7 @@ def _range(call: Call, context: Context) -> Reply:
     if order not in ("asc", "desc"):
         raise QueryError(f"invalid sort {order!r}")
     limit = parse_limit(query, "limit", DEFAULT_AGGS_LIMIT, MAX_AGGS_LIMIT)
+
     if _outside_history(context, start):
         return polygon_error(403, POLYGON_TIMEFRAME, state="NOT_AUTHORIZED")
     listing = polygon_listing(context, ticker)
@@ -184,6 +185,7 @@ def _range(call: Call, context: Context) -> Reply:
     rows.sort(key=lambda row: int(row["t"]), reverse=order == "desc")
     if not rows:
         return json_reply(polygon_empty(call.endpoint, ticker))
+
     body = _envelope(ticker, rows[:limit])
     if len(rows) > limit:
         following = int(rows[limit]["t"])
@@ -292,9 +294,11 @@ def _snapshot_item(listing: Listing, context: Context) -> dict[str, Any] | None:
 def _snapshot(call: Call, context: Context) -> Reply:
     if context.empty:
         return json_reply(polygon_empty(call.endpoint, None))
-    wanted = call.query.get("tickers")
-    if wanted:
-        chosen = [polygon_listing(context, item.strip()) for item in wanted.split(",")]
+    requested = call.query.get("tickers")
+    if requested:
+        chosen = [
+            polygon_listing(context, item.strip()) for item in requested.split(",")
+        ]
         listings = [item for item in chosen if item is not None]
     else:
         listings = [item for item in context.universe if item.on_polygon]

@@ -1,7 +1,7 @@
 """Polygon's reference endpoints: ticker search and ticker details.
 
 Search results page through `next_url` links whose `cursor` parameter
-encodes the query and the offset, as Polygon's cursors do; a cursor never
+encodes the query and the offset, as Polygon's cursors do. A cursor never
 contains a key.
 """
 
@@ -106,9 +106,9 @@ def _filter_tickers(context: Context, state: dict[str, Any]) -> list[Listing]:
             continue
         if state.get("ticker") and listing.symbol != state["ticker"]:
             continue
-        wanted_active = state.get("active")
-        if wanted_active in ("true", "false") and listing.active != (
-            wanted_active == "true"
+        requested_active = state.get("active")
+        if requested_active in ("true", "false") and listing.active != (
+            requested_active == "true"
         ):
             continue
         market = _reference(listing)["market"]

@@ -19,7 +19,7 @@ WINDOW = dt.timedelta(minutes=1)
 
 @dataclass(frozen=True, slots=True)
 class QuotaRejection:
-    """Why a request was over its key's limit.
+    """Reason a request exceeded its key's limit.
 
     Attributes:
         per_day: True for the daily limit, False for the per-minute one.

@@ -60,7 +60,7 @@ class RequestLog:
             return list(self._records)
 
     def clear(self) -> int:
-        """Remove every record; returns how many there were."""
+        """Remove every record and return how many there were."""
         with self._lock:
             count = len(self._records)
             self._records.clear()

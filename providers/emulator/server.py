@@ -83,8 +83,8 @@ class Emulator:
     """A local Polygon and FMP server with plans, quotas and scripted faults.
 
     Args:
-        keys: API key → (provider, plan name); DEFAULT_KEYS when None.
-        now: Clock for sessions and quotas; must return aware datetimes.
+        keys: API key → (provider, plan name), or DEFAULT_KEYS when None.
+        now: Clock for sessions and quotas. It must return aware datetimes.
         universe: Listings to serve; the bundled universe when None.
         host: Loopback address to bind.
         port: TCP port; 0 picks a free one.
@@ -119,7 +119,7 @@ class Emulator:
     # Lifecycle
 
     def start(self) -> Emulator:
-        """Bind the port and serve in a background thread; returns self."""
+        """Bind the port, serve in a background thread and return self."""
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
         self._stopping.clear()
@@ -137,7 +137,7 @@ class Emulator:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the port; waiting slow replies end at once."""
+        """Stop serving and close the port. Slow replies still waiting end at once."""
         server, thread = self._server, self._thread
         if server is None:
             return
@@ -180,7 +180,7 @@ class Emulator:
     # Scripting and inspection
 
     def script(self, fault: Fault | Mapping[str, Any]) -> Fault:
-        """Queue a fault, given as a Fault or as its JSON object; returns it."""
+        """Queue a fault, given as a Fault or as its JSON object, and return it."""
         if not isinstance(fault, Fault):
             fault = fault_from_json(fault)
         self._faults.add(fault)
@@ -195,7 +195,7 @@ class Emulator:
         return self._log.records()
 
     def clear_requests(self) -> int:
-        """Empty the request log; returns how many records it held."""
+        """Empty the request log and return how many records it held."""
         return self._log.clear()
 
     def reset(self) -> None:
@@ -209,7 +209,7 @@ class Emulator:
     def serve_request(
         self, method: str, target: str, headers: Mapping[str, str]
     ) -> Reply:
-        """Answer one provider request and log it."""
+        """Build the reply to one provider request and log it."""
         split = urlsplit(target)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         call = None
@@ -226,12 +226,12 @@ class Emulator:
             if fault is not None and fault.action in REPLACING_ACTIONS:
                 reply = fault_reply(fault, call.provider)
             else:
-                key_or_refusal = self._authenticate(call, headers, query)
-                if isinstance(key_or_refusal, Reply):
-                    reply = key_or_refusal
+                key_or_reply = self._authenticate(call, headers, query)
+                if isinstance(key_or_reply, Reply):
+                    reply = key_or_reply
                 else:
-                    plan = self._keys[key_or_refusal]
-                    reply = self._answer(call, key_or_refusal, plan, fault)
+                    plan = self._keys[key_or_reply]
+                    reply = self._answer(call, key_or_reply, plan, fault)
         if fault is not None and fault.delay > 0:
             self._stopping.wait(fault.delay)
         self._record(method, target, split.path, call, reply, plan, fault)
@@ -302,7 +302,7 @@ class Emulator:
         logger.debug("%s %s -> %s", method, record.path, record.status)
 
     def control(self, method: str, path: str, body: bytes) -> Reply:
-        """Answer a request under /_emulator/."""
+        """Build the reply to a control request under /_emulator/."""
         name = path.removeprefix(CONTROL_PREFIX).rstrip("/")
         if name == "requests" and method == "GET":
             return json_reply([record.to_json() for record in self.requests()])
@@ -335,6 +335,7 @@ class Emulator:
                 raise ValueError("send a fault object or a list of fault objects")
             faults = [fault_from_json(item) for item in items]
         except ValueError as exc:
+            logger.warning("emulator rejected a scripted fault: %s", exc)
             return json_reply({"error": f"invalid fault: {exc}"}, 400)
         for fault in faults:
             self._faults.add(fault)

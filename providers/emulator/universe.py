@@ -23,7 +23,7 @@ from domain.calendar import NEW_YORK
 UNIVERSE_CSV = Path(__file__).with_name("universe.csv")
 SYNTHETIC_PREFIX = "XA"
 DEFAULT_SYNTHETIC_COUNT = 5000
-# Bars exist from this session on unless a listing says otherwise.
+# Bars exist from this session on unless a listing sets its own first session.
 DEFAULT_FIRST_SESSION = dt.date(2000, 1, 3)
 SYNTHETIC_FIRST_SESSION = dt.date(2015, 1, 2)
 # A close stays within this fraction above or below the reference price.
@@ -72,7 +72,7 @@ class Listing:
     synthetic: bool = False
 
     def trades_on(self, session: dt.date) -> bool:
-        """Whether the listing has a bar for `session` (a trading day)."""
+        """Return True if the listing has a bar for `session` (a trading day)."""
         if session < self.first_session:
             return False
         return self.last_session is None or session <= self.last_session
@@ -210,8 +210,8 @@ def load_universe(
     """Read the listings file and add `synthetic_count` synthetic tickers.
 
     Raises:
-        ValueError: if a row has a bad price, date or active flag; the message
-            names the row.
+        ValueError: if a row has an invalid price, date or active flag. The
+            message names the row.
     """
     if not 0 <= synthetic_count <= 9999:
         raise ValueError(f"synthetic_count must be 0 to 9999, not {synthetic_count}")

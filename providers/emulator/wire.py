@@ -1,7 +1,7 @@
 """Replies the emulator sends and the provider error bodies it copies.
 
-The texts follow what Polygon and FMP send for each case: Polygon errors
-are objects with `status`, `request_id` and `error` or `message`; FMP errors
+The texts follow what Polygon and FMP send for each case. Polygon errors are
+objects with `status`, `request_id` and `error` or `message`, and FMP errors
 are objects with an "Error Message" key.
 """
 
@@ -94,7 +94,7 @@ def request_id() -> str:
 
 
 def json_reply(payload: Any, status: int = 200) -> Reply:
-    """Encode `payload` as a JSON reply; float NaN is written as NaN."""
+    """Encode `payload` as a JSON reply. A float NaN is written as the token NaN."""
     body = json.dumps(payload, separators=(",", ":")).encode()
     return Reply(status, body, "application/json")
 
@@ -110,7 +110,11 @@ def route_not_found() -> Reply:
 
 
 def polygon_error(status: int, error: str, *, state: str = "ERROR") -> Reply:
-    """Build a Polygon error body; NOT_AUTHORIZED and NOT_FOUND use `message`."""
+    """Build a Polygon error body.
+
+    The ERROR state carries the text in `error`, and NOT_AUTHORIZED and
+    NOT_FOUND carry it in `message`.
+    """
     key = "error" if state == "ERROR" else "message"
     return json_reply({"status": state, "request_id": request_id(), key: error}, status)
 
