@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import httpx
@@ -139,9 +140,11 @@ async def test_snapshot_after_close(polygon: PolygonClient) -> None:
     assert quotes["AAPL"].session == dt.date(2024, 5, 29)
 
 
-async def test_snapshot_premarket_uses_prev_day(make_emulator: object) -> None:
+async def test_snapshot_premarket_uses_prev_day(
+    make_emulator: Callable[..., Emulator],
+) -> None:
     clock = Clock(dt.datetime(2024, 5, 28, 8, 0, tzinfo=NEW_YORK))
-    emulator = make_emulator(now=clock)  # type: ignore[operator]
+    emulator = make_emulator(now=clock)
     async with PolygonClient(POLYGON_KEY, emulator.base_url) as client:
         quotes = await client.snapshot(["AAPL"])
         previous = await client.previous_close("AAPL")
@@ -150,9 +153,11 @@ async def test_snapshot_premarket_uses_prev_day(make_emulator: object) -> None:
     assert quotes["AAPL"].price == previous.price
 
 
-async def test_snapshot_during_session_is_today(make_emulator: object) -> None:
+async def test_snapshot_during_session_is_today(
+    make_emulator: Callable[..., Emulator],
+) -> None:
     clock = Clock(dt.datetime(2024, 5, 29, 12, 0, tzinfo=NEW_YORK))
-    emulator = make_emulator(now=clock)  # type: ignore[operator]
+    emulator = make_emulator(now=clock)
     async with PolygonClient(POLYGON_KEY, emulator.base_url) as client:
         quotes = await client.snapshot(["AAPL"])
     assert quotes["AAPL"].session == dt.date(2024, 5, 29)
@@ -289,8 +294,10 @@ async def test_slow_within_timeout_succeeds(
     assert await polygon.previous_close("MSFT") is not None
 
 
-async def test_connection_refused_transient(make_emulator: object) -> None:
-    emulator = make_emulator()  # type: ignore[operator]
+async def test_connection_refused_transient(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    emulator = make_emulator()
     base_url = emulator.base_url
     emulator.stop()
     async with PolygonClient(POLYGON_KEY, base_url) as client:

@@ -118,6 +118,7 @@ async def test_polygon_free_sixth_request_429(emulator: Emulator) -> None:
 async def test_transient_sequence(emulator: Emulator) -> None:
     case = load_case("transient_5xx_html.json")
     html, empty, _, success = case["responses_in_order"]
+
     emulator.script(
         Fault(
             FaultAction.STATUS,
@@ -143,10 +144,12 @@ async def test_transient_sequence(emulator: Emulator) -> None:
             body=success["body"],
         )
     )
+
     timeout = httpx.Timeout(0.3, connect=1.0)
     async with PolygonClient(POLYGON_KEY, emulator.base_url, timeout=timeout) as client:
         errors = [await failure(client.previous_close("MSFT")) for _ in range(3)]
         quote = await client.previous_close("MSFT")
+
     assert [error.kind for error in errors] == [ErrorKind.TRANSIENT] * 3
     size = len(html["body"].encode())
     assert errors[0].detail.startswith(

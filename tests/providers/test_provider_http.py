@@ -26,6 +26,7 @@ def test_json_floats_are_decimal() -> None:
 
 def test_json_nan_is_decimal_nan() -> None:
     value = load_json(response(b'[{"price": NaN}]'))
+    assert isinstance(value, list)
     assert value[0]["price"].is_nan()
 
 
