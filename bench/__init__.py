@@ -1,0 +1,1 @@
+"""Benchmarks of targetdesk: run `python -m bench.run_all`; pytest collects none."""
