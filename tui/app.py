@@ -109,7 +109,7 @@ class TargetdeskApp(App[None]):
         with Horizontal(id="bottom"):
             yield QueuePane(clock=self.clock, idle_text=self._idle_text(), id="queue")
             yield ErrorPane(clock=self.clock, id="errors")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def _idle_text(self) -> str:
         if self.services.refresh is None:
@@ -117,6 +117,9 @@ class TargetdeskApp(App[None]):
         return "no refresh yet: press r to refresh prices"
 
     def on_mount(self) -> None:
+        if self.no_color:
+            self.target_pane.state.colour = False
+            self.queue_pane.colour = False
         self.sub_title = self.services.demo_note or self.store.where
         self.set_interval(DRAIN_INTERVAL, self.drain_events)
         self.set_interval(TICK_INTERVAL, self.tick)

@@ -48,7 +48,7 @@ async def test_import_writes_accepted_rows(store: Store, tmp_path: Path) -> None
         assert app.screen.query_one("#import-rows", DataTable).row_count == 4
         await pilot.press("enter")
         await settle(pilot)
-        assert not isinstance(app.screen, ImportScreen)
+        assert len(app.screen_stack) == 1
         table = app.target_pane.table
         assert table.row_count == 4
         assert app.portfolio == "main"
@@ -79,7 +79,7 @@ async def test_import_cancel_writes_nothing(store: Store, tmp_path: Path) -> Non
         await open_preview(pilot, path)
         await pilot.press("escape")
         await settle(pilot)
-        assert not isinstance(app.screen, ImportScreen)
+        assert len(app.screen_stack) == 1
         assert app.target_pane.table.row_count == 0
     async with store.sessions() as session:
         assert await list_portfolios(session) == []

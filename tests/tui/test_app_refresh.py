@@ -7,8 +7,17 @@ import time
 from decimal import Decimal
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
-from tui_helpers import NOW, SESSION, ScriptedRefresh, at, make_app, settle
+from tui_helpers import (
+    NOW,
+    SESSION,
+    ScriptedRefresh,
+    at,
+    cell_text,
+    make_app,
+    settle,
+)
 
 from domain.events import (
     ErrorLogged,
@@ -30,7 +39,7 @@ from tui.widgets import ErrorPane, QueuePane, TargetPane
 
 
 def state_cell(app: TargetdeskApp, job_id: str) -> str:
-    return app.queue_pane.table.get_cell(job_id, "state").plain  # type: ignore[no-any-return]
+    return cell_text(app.queue_pane.table, job_id, "state")
 
 
 def status_line(app: TargetdeskApp) -> str:
@@ -55,7 +64,7 @@ def resolved(symbol: str, value: str, source: str = "fmp") -> PriceResolved:
     )
 
 
-async def drained(pilot) -> None:  # type: ignore[no-untyped-def]
+async def drained(pilot: Pilot[None]) -> None:
     await pilot.pause(DRAIN_INTERVAL * 2)
 
 
@@ -88,7 +97,7 @@ async def test_retry_then_done(store: Store) -> None:
         gate.set()
         await settle(pilot, DRAIN_INTERVAL * 2)
         assert state_cell(app, "j1") == "done via fmp"
-        assert app.queue_pane.table.get_cell("j1", "attempt").plain == "2"
+        assert cell_text(app.queue_pane.table, "j1", "attempt") == "2"
         assert refresh.calls == [None]
 
 
@@ -112,9 +121,9 @@ async def test_price_updates_cells_in_place(
         await pilot.press("r")
         await settle(pilot, DRAIN_INTERVAL * 2)
         table = app.target_pane.table
-        assert table.get_cell("AAPL:LONG", "price").plain == "210.00"
-        assert table.get_cell("AAPL:LONG", "source").plain == "fmp"
-        assert table.get_cell("KO:LONG", "eoy").plain == "+5.7%"
+        assert cell_text(table, "AAPL:LONG", "price") == "210.00"
+        assert cell_text(table, "AAPL:LONG", "source") == "fmp"
+        assert cell_text(table, "KO:LONG", "eoy") == "+5.7%"
         assert len(rebuilds) == before
 
 
@@ -143,7 +152,7 @@ async def test_pause_shown_on_status_line(store: Store) -> None:
         line = status_line(app)
         assert "polygon paused 12s" in line
         assert "fmp ready, 41/250 today" in line
-        assert "1 jobs pending, about 12s left" in line
+        assert "1 pending, ~12s left" in line
         hold.set()
 
 
@@ -167,7 +176,7 @@ async def test_repeats_grouped_with_count(store: Store) -> None:
         table = app.error_pane.table
         assert table.row_count == 1
         key = app.error_pane.error_log.visible()[0].key
-        assert table.get_cell(key, "count").plain == "5"
+        assert cell_text(table, key, "count") == "5"
         await pilot.press("e")
         detail = str(app.screen.query_one("#error-detail", Static).render())
         assert "symbols: AAPL MSFT KO PEP V" in detail
@@ -222,8 +231,8 @@ async def test_burst_repaints_bounded(
         assert calls["errors"] - baseline["errors"] <= bound
         assert calls["queue"] - baseline["queue"] < 10
         assert len(app.queue_pane.queue.jobs) == 250
-        assert app.app.events.received == 1000
-        price = app.target_pane.table.get_cell("PEP:LONG", "price").plain
+        assert app.events.received == 1000
+        price = cell_text(app.target_pane.table, "PEP:LONG", "price")
         assert price == "347.00"
 
 

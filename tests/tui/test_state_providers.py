@@ -5,6 +5,7 @@ from __future__ import annotations
 from tui_helpers import NOW, at
 
 from domain.events import (
+    Event,
     JobQueued,
     JobStarted,
     JobSucceeded,
@@ -117,7 +118,7 @@ def test_estimate_uses_minute_limit() -> None:
 
 def test_estimate_uses_mean_duration() -> None:
     queue = QueueState()
-    events = [
+    events: list[Event] = [
         JobQueued(at=NOW, job_id=f"j{n}", symbols=("A",), provider="fmp", endpoint="q")
         for n in range(4)
     ]

@@ -8,7 +8,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from domain.events import Event
 from storage.store import Store
@@ -111,3 +113,10 @@ async def settle(pilot: Pilot[None], seconds: float = 0.0) -> None:
 def price(value: str) -> Decimal:
     """Return a Decimal price."""
     return Decimal(value)
+
+
+def cell_text(table: DataTable[object], row: str, column: str) -> str:
+    """Return the plain text of one table cell."""
+    cell = table.get_cell(row, column)
+    assert isinstance(cell, Text)
+    return cell.plain

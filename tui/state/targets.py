@@ -92,11 +92,14 @@ def resolved_from_event(event: PriceResolved) -> ResolvedPrice:
     )
 
 
-def range_bar(view: TargetView, width: int = RANGE_WIDTH) -> Text:
+def range_bar(
+    view: TargetView, width: int = RANGE_WIDTH, *, colour: bool = True
+) -> Text:
     """Draw downside (D), price (●) and targets (E, N) on one line of text.
 
     The line spans the lowest to the highest of the four values. The price
-    marker wins when two markers fall on the same character.
+    marker wins when two markers fall on the same character. Without
+    `colour`, only the price marker is styled (bold).
     """
     target = view.target
     marks: list[tuple[Decimal, str, str]] = []
@@ -118,23 +121,26 @@ def range_bar(view: TargetView, width: int = RANGE_WIDTH) -> Text:
         cells[round(share * (width - 1))] = (char, style)
     text = Text()
     for char, style in cells:
-        text.append(char, style=style)
+        text.append(char, style=style if colour or style == "bold" else "")
     return text
 
 
-def _percent_cell(value: Decimal | None) -> Text:
-    style = "" if value is None or value == 0 else ("green" if value > 0 else "red")
+def _percent_cell(value: Decimal | None, colour: bool) -> Text:
+    style = ""
+    if colour and value is not None and value != 0:
+        style = "green" if value > 0 else "red"
     return Text(format_percent_short(value), style=style, justify="right")
 
 
-def _source_cell(resolved: ResolvedPrice) -> Text:
+def _source_cell(resolved: ResolvedPrice, colour: bool) -> Text:
+    """Name the source; colour only repeats what the text already says."""
     label = source_label(resolved)
     if resolved.source is PriceSource.USER:
-        return Text(label, style="italic magenta")
+        return Text(label, style="italic magenta" if colour else "italic")
     if resolved.stale:
-        return Text(label, style="yellow")
+        return Text(label, style="yellow" if colour else "")
     if resolved.source is None:
-        return Text(label, style="red")
+        return Text(label, style="red" if colour else "")
     return Text(label)
 
 
@@ -172,6 +178,8 @@ class TargetTableState:
     sort_reverse: bool = False
     filter_text: str = ""
     selected: set[str] = field(default_factory=set)
+    colour: bool = True
+    """Whether cells carry colours; False under NO_COLOR, where text alone tells."""
 
     def load(self, views: Iterable[TargetView]) -> None:
         """Replace every row; the selection keeps only rows that still exist."""
@@ -208,12 +216,12 @@ class TargetTableState:
             "symbol": Text(symbol, style="bold" if key in self.selected else ""),
             "type": Text(view.target.position_type.value),
             "price": Text(format_price(resolved.price), justify="right"),
-            "source": _source_cell(resolved),
+            "source": _source_cell(resolved, self.colour),
             "age": Text(format_age(resolved.as_of, now), justify="right"),
-            "eoy": _percent_cell(view.returns.eoy),
-            "next": _percent_cell(view.returns.next_year),
-            "down": _percent_cell(view.returns.downside),
-            "range": range_bar(view),
+            "eoy": _percent_cell(view.returns.eoy, self.colour),
+            "next": _percent_cell(view.returns.next_year, self.colour),
+            "down": _percent_cell(view.returns.downside, self.colour),
+            "range": range_bar(view, colour=self.colour),
         }
 
     def apply_prices(self, events: Iterable[PriceResolved]) -> list[str]:

@@ -19,12 +19,13 @@ from tui.state.errors import ErrorGroup, ErrorLog
 
 ERROR_COLUMNS = (
     ("time", "Time"),
+    ("count", "×"),
+    ("message", "Message"),
     ("provider", "Via"),
     ("kind", "Kind"),
-    ("count", "×"),
     ("symbols", "Symbols"),
-    ("message", "Message"),
 )
+"""Columns of the error table; the message comes early so a narrow pane shows it."""
 
 MAX_SYMBOLS_SHOWN = 60
 """Symbols listed in an expanded entry before the rest are counted."""
@@ -103,11 +104,11 @@ class ErrorPane(Vertical):
             symbols += f" +{len(group.symbols) - 3}"
         return [
             Text(format_time(group.last_at, now)),
+            Text(str(group.count), justify="right"),
+            Text(group.message),
             Text(group.provider),
             Text(group.kind, style="bold"),
-            Text(str(group.count), justify="right"),
             Text(symbols),
-            Text(group.message),
         ]
 
     def show_log(self) -> None:

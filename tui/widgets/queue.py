@@ -47,12 +47,11 @@ def status_text(
     finished = [job for job in queue.jobs.values() if job.state.finished]
     if pending:
         estimate = estimate_remaining(pending, finished, board, now)
-        left = (
-            "time left unknown"
-            if estimate is None
-            else (f"about {format_seconds(estimate)} left")
-        )
-        lines.append(f"{len(pending)} jobs pending, {left}")
+        if estimate is None:
+            left = "time left unknown"
+        else:
+            left = f"~{format_seconds(estimate)} left"
+        lines.append(f"{len(pending)} pending, {left}")
     else:
         lines.append("queue empty")
     return " · ".join(lines)
@@ -78,6 +77,8 @@ class QueuePane(Vertical):
         self.queue = QueueState()
         self.board = ProviderBoard()
         self.show_finished = False
+        self.colour = True
+        """Whether states are coloured; False under NO_COLOR."""
         self.idle_text = idle_text
         """Status line text before any refresh has run."""
 
@@ -97,10 +98,15 @@ class QueuePane(Vertical):
         """The job table widget."""
         return self.query_one("#queue-table", DataTable)
 
+    def _state_style(self, state: JobState) -> str:
+        if self.colour:
+            return _STATE_STYLES.get(state, "")
+        return "bold" if state is JobState.FAILED else ""
+
     def _cells(self, job: Job, now: dt.datetime) -> dict[str, Text]:
         return {
             "job": Text(job.label),
-            "state": Text(job.state_text(now), style=_STATE_STYLES.get(job.state, "")),
+            "state": Text(job.state_text(now), style=self._state_style(job.state)),
             "provider": Text(job.provider),
             "attempt": Text(str(job.attempt) if job.attempt else "", justify="right"),
             "elapsed": Text(job.elapsed_text(now), justify="right"),
@@ -127,8 +133,11 @@ class QueuePane(Vertical):
             return
 
     def apply_jobs(self, changed: Iterable[str], now: dt.datetime) -> None:
-        """Show the jobs that changed and refresh the status line."""
-        for job_id in changed:
+        """Show the jobs that changed, in queue order, and refresh the status line."""
+        changed = set(changed)
+        order = [job_id for job_id in self.queue.jobs if job_id in changed]
+        order += sorted(changed.difference(order))
+        for job_id in order:
             job = self.queue.jobs.get(job_id)
             if job is None:
                 self._hide(job_id)
