@@ -311,3 +311,59 @@ async def test_engine_failure_reaches_error_log(store: Store) -> None:
         assert [g.provider for g in groups] == ["app"]
         assert "refused the connection" in groups[0].message
         assert app.is_running
+
+
+async def test_finished_jobs_fold_and_return(store: Store) -> None:
+    now = [NOW]
+    refresh = ScriptedRefresh(
+        [
+            queued("j1", "AAPL"),
+            JobSucceeded(at=NOW, job_id="j1", provider="fmp", resolved=("AAPL",)),
+        ]
+    )
+    app = make_app(store, refresh=refresh, clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        assert app.queue_pane.table.row_count == 1
+        now[0] = at(11)
+        await pilot.pause(1.2)
+        assert app.queue_pane.table.row_count == 0
+        assert app.queue_pane.border_subtitle == "1 finished hidden · a shows"
+        app.queue_pane.table.focus()
+        await pilot.press("a")
+        assert app.queue_pane.table.row_count == 1
+
+
+async def test_countdown_ticks_each_second(store: Store) -> None:
+    now = [NOW]
+    hold = asyncio.Event()
+    refresh = ScriptedRefresh(
+        [
+            queued("j1", "AAPL"),
+            RetryScheduled(
+                at=NOW, job_id="j1", provider="fmp", attempt=1, delay=5, cause="503"
+            ),
+        ],
+        hold=hold,
+    )
+    app = make_app(store, refresh=refresh, clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await drained(pilot)
+        assert state_cell(app, "j1") == "retry in 5s"
+        now[0] = at(2)
+        await pilot.pause(1.2)
+        assert state_cell(app, "j1") == "retry in 3s"
+        hold.set()
+
+
+async def test_palette_lists_app_commands(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for title in ("Import", "Refresh", "Sort", "Filter", "Delete", "Help"):
+            assert title in titles, title
