@@ -133,7 +133,7 @@ def _percent_cell(value: Decimal | None, colour: bool) -> Text:
 
 
 def _source_cell(resolved: ResolvedPrice, colour: bool) -> Text:
-    """Name the source; colour only repeats what the text already says."""
+    """Return the source label as a cell. Colour only repeats what the label states."""
     label = source_label(resolved)
     if resolved.source is PriceSource.USER:
         return Text(label, style="italic magenta" if colour else "italic")
@@ -179,7 +179,7 @@ class TargetTableState:
     filter_text: str = ""
     selected: set[str] = field(default_factory=set)
     colour: bool = True
-    """Whether cells carry colours; False under NO_COLOR, where text alone tells."""
+    """Whether cells carry colours. Under NO_COLOR the text shows each state."""
 
     def load(self, views: Iterable[TargetView]) -> None:
         """Replace every row; the selection keeps only rows that still exist."""
@@ -187,7 +187,7 @@ class TargetTableState:
         self.selected &= set(self.views)
 
     def matches(self, view: TargetView) -> bool:
-        """Whether a row passes the filter: symbol or source contains the text."""
+        """Return whether the row's symbol or source label contains the filter text."""
         text = self.filter_text.strip()
         if not text:
             return True

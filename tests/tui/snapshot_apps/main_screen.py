@@ -1,6 +1,6 @@
 """The main screen on the sample portfolio, with a fixed clock, for snapshots.
 
-The database holds the sample portfolio, live and cached prices recorded
+The database contains the sample portfolio, live and cached prices recorded
 by an earlier refresh, and two error causes. `mid_refresh` scripts a
 refresh that stops half-way, so the fetch queue has a job in every state.
 """
