@@ -176,13 +176,9 @@ def _read_target_rows(
     numbers: NumberReader,
     on_progress: Callable[[int, int], None] | None,
 ) -> None:
-    rows = read_targets(
+    rows, keys = read_targets(
         records, header, numbers, report.path, report.issues, on_progress
     )
-
-    keys: list[TargetKey] = [
-        (row.target.symbol, row.target.position_type) for row in rows
-    ]
 
     def describe(key: TargetKey) -> str:
         return f"{key[0]} {key[1].value}"

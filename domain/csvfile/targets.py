@@ -6,9 +6,15 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from domain.csvfile.cells import MISSING_MARKERS, CellError, NumberReader, Record
+from domain.csvfile.cells import (
+    MISSING_MARKERS,
+    CellError,
+    DecimalStyle,
+    NumberReader,
+    Record,
+)
 from domain.csvfile.header import Field, Header
-from domain.csvfile.report import RowIssue, Severity, TargetRow
+from domain.csvfile.report import RowIssue, Severity, TargetKey, TargetRow
 from domain.models import PositionType, TargetPrice
 from domain.symbols import SymbolError, normalize_descriptive
 
@@ -55,12 +61,12 @@ def read_targets(
     path: str,
     issues: list[RowIssue],
     on_progress: ProgressCallback | None = None,
-) -> list[TargetRow]:
+) -> tuple[list[TargetRow], list[TargetKey]]:
     """Validate each target row, appending its issues to `issues`.
 
-    Returns the rows without errors, in file order. Targets, downside and
-    current price are optional but must be greater than 0 when set. A
-    missing position type means LONG.
+    Returns the rows without errors, in file order, and the key of each.
+    Targets, downside and current price are optional but must be greater
+    than 0 when set. A missing position type means LONG.
     """
     columns = header.columns
     symbol_index = columns[Field.SYMBOL]
@@ -74,9 +80,10 @@ def read_targets(
     ]
     plain = numbers.plain.fullmatch
     canonical = _CANONICAL_TICKER.fullmatch
-    comma_style = numbers.style != "."
+    comma_style = numbers.style is DecimalStyle.COMMA
     symbols: dict[str, str] = {}
     rows: list[TargetRow] = []
+    keys: list[TargetKey] = []
     total = len(records)
 
     for done, (line, cells) in enumerate(records, start=1):
@@ -188,7 +195,8 @@ def read_targets(
             symbol, position_type, values[0], values[1], values[2], values[3]
         )
         rows.append(TargetRow(line, target))
+        keys.append((symbol, position_type))
 
     if on_progress is not None:
         on_progress(total, total)
-    return rows
+    return rows, keys
