@@ -22,7 +22,8 @@ PROGRESS_INTERVAL = 5000
 """Rows between two progress callbacks."""
 
 _ZERO = Decimal(0)
-# Tickers already in the form `normalize_symbol` returns, to skip it.
+# Tickers already in the form that `normalize_symbol` returns, so the call
+# can be skipped.
 _CANONICAL_TICKER = re.compile(r"[A-Z0-9]{1,6}(?:\.[A-Z]{1,2})?")
 _VALUE_FIELDS = (
     Field.TARGET_EOY,
