@@ -16,7 +16,7 @@ import logging
 import random
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -172,7 +172,6 @@ class Engine:
         for listener in list(self._listeners):
             listener(event)
 
-
     def reset(self) -> None:
         """Re-enable disabled providers and forget missing symbols."""
         for slot in self.slots:
@@ -192,6 +191,26 @@ class Engine:
         self.emit(
             JobStarted(job_id=job_id, provider=provider, endpoint=endpoint, attempt=0)
         )
+
+    async def call(
+        self,
+        provider: str,
+        endpoint: str,
+        symbols: tuple[str, ...],
+        call: Callable[[], Awaitable[dict[str, Quote]]],
+    ) -> dict[str, Quote]:
+        """Run one request outside a refresh, with the same limits and retries.
+
+        Raises:
+            ProviderError: when the request fails for good.
+        """
+        slot = self._slot(provider)
+        job = Job(f"{provider}-{next(self._ids)}", provider, endpoint, symbols, call)
+        token = _current_job.set(job.job_id)
+        try:
+            return await self._with_retries(slot, job)
+        finally:
+            _current_job.reset(token)
 
     def _slot(self, provider: str) -> ProviderSlot:
         for slot in self.slots:
@@ -458,8 +477,14 @@ class Engine:
         if error.retry_after is not None:
             wait = error.retry_after
         else:
+            # Without Retry-After, start from the spacing the plan allows (12 s
+            # at 5 per minute), since the server's window has not moved yet.
+            per_minute = slot.limiter.plan.per_minute
+            base = self.retry.wait_initial
+            if per_minute:
+                base = max(base, 60.0 / per_minute)
             exponent = slot.consecutive_429 - 1
-            wait = min(self.retry.wait_max, self.retry.wait_initial * 2**exponent)
+            wait = min(self.retry.wait_max, base * 2**exponent)
             wait += random.uniform(0, self.retry.wait_jitter)
         return slot.limiter.pause(wait)
 

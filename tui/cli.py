@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -41,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--portfolio", required=True, help="portfolio to import into")
     imp.add_argument(
         "--dry-run", action="store_true", help="check the file and write nothing"
+    )
+    imp.add_argument(
+        "--check",
+        action="store_true",
+        help="also check symbols against Polygon reference data (uses the network: "
+        "about one request, plus two per unknown symbol)",
     )
     imp.set_defaults(handler="import")
 
@@ -107,6 +115,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("targetdesk: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:
+        return _report_crash(error)
+
+
+def _report_crash(error: Exception) -> int:
+    """Log an unexpected error with its traceback; print one redacted line."""
+    from providers.redact import redact_text
+    from tui.logs import log_file
+
+    logging.getLogger("targetdesk").exception("unexpected error")
+    text = redact_text(f"{type(error).__name__}: {error}", _secrets())
+    print(
+        f"targetdesk: unexpected error: {text}; the traceback is in {log_file()}",
+        file=sys.stderr,
+    )
+    return EXIT_PARTIAL
+
+
+def _secrets() -> list[str]:
+    names = ("FMP_API_KEY", "POLYGON_API_KEY")
+    return [value for name in names if (value := os.environ.get(name))]
 
 
 if __name__ == "__main__":

@@ -119,3 +119,27 @@ def test_doctor_reports_keys_without_values(tmp_path: Path, emulator: Emulator) 
     assert "fmp: key set" in result.stdout
     assert "reachable" in result.stdout
     assert "cache: 0 quotes" in result.stdout
+
+
+def test_import_check_flags_renames_and_typos(tmp_path: Path) -> None:
+    keys = {POLYGON_CANARY: ("polygon", "free"), FMP_CANARY: ("fmp", "free")}
+    with Emulator(keys=keys) as emulator:
+        result = run(
+            tmp_path,
+            emulator,
+            "import",
+            str(DATA / "cases" / "renames_and_typos.csv"),
+            "--portfolio",
+            "p",
+            "--dry-run",
+            "--check",
+        )
+        lookups = [r.endpoint for r in emulator.requests()]
+    assert result.returncode == 1
+    assert "renames_and_typos.csv:4: symbol='SHO{'" in result.stdout
+    assert "FB renamed" in result.stdout
+    assert "[suggested: META]" in result.stdout
+    zoom = next(line for line in result.stdout.splitlines() if "ZOOM inactive" in line)
+    assert "[suggested: ZM" in zoom
+    assert lookups.count("grouped") == 1
+    assert "SHO{" not in " ".join(r.path for r in emulator.requests())
