@@ -144,6 +144,7 @@ class Emulator:
         self._stopping.set()
         server.shutdown()
         server.server_close()
+        server.close_connections()
         if thread is not None:
             thread.join(timeout=5)
         self._server = self._thread = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -295,6 +295,24 @@ def test_unknown_control_path(http: httpx.Client) -> None:
 
 
 # Start-up
+
+
+def test_stop_closes_open_connections(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    emulator = make_emulator()
+    with httpx.Client(base_url=emulator.base_url, timeout=5) as client:
+        assert prev(client).status_code == 200
+        emulator.stop()
+        with pytest.raises(httpx.TransportError):
+            prev(client)
+
+
+def test_log_masks_polygon_query_key(emulator: Emulator, http: httpx.Client) -> None:
+    http.get("/v2/aggs/ticker/AAPL/prev", params={"apiKey": POLYGON_KEY})
+    record = emulator.requests()[0]
+    assert record.status == 200
+    assert record.path == "/v2/aggs/ticker/AAPL/prev?apiKey=***"
 
 
 def test_non_loopback_host_rejected() -> None:
