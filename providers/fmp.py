@@ -18,8 +18,6 @@ from domain.errors import ErrorKind, ProviderError
 from domain.quotes import Bar, Quote, TickerInfo
 from domain.symbols import Spelling, canonical_from_provider, provider_symbol
 from providers.http import (
-    TIMEOUT,
-    BeforeRequest,
     ProviderClient,
     short_message,
     to_amount,
@@ -66,24 +64,6 @@ class FmpClient(ProviderClient):
     invalid_key_detail: ClassVar[str] = (
         "FMP rejected the API key (401): set FMP_API_KEY or run targetdesk doctor"
     )
-
-    def __init__(
-        self,
-        api_key: str,
-        base_url: str,
-        *,
-        before_request: BeforeRequest | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = TIMEOUT,
-    ) -> None:
-        super().__init__(
-            api_key,
-            base_url,
-            before_request=before_request,
-            transport=transport,
-            timeout=timeout,
-        )
-        self._api_key = api_key
 
     def _params(self, *pairs: tuple[str, str]) -> list[tuple[str, str]]:
         return [*pairs, ("apikey", self._api_key)]

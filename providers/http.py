@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -163,8 +163,9 @@ def short_message(text: str, secrets: Sequence[str]) -> str:
 class ProviderClient:
     """Base of the provider clients: one reused httpx.AsyncClient per provider.
 
-    Subclasses set `provider`, `display` and `invalid_key_detail`. Clients do
-    not retry and do not pace requests. `before_request` lets the caller do
+    Subclasses set `provider`, `display` and `invalid_key_detail`, and override
+    auth_headers when the key travels in a header. Clients do not retry and do
+    not pace requests. `before_request` lets the caller do
     both, since it is awaited before every request.
     """
 
@@ -180,8 +181,8 @@ class ProviderClient:
         before_request: BeforeRequest | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = TIMEOUT,
-        headers: Mapping[str, str] | None = None,
     ) -> None:
+        self._api_key = api_key
         self._secrets: tuple[str, ...] = (api_key,) if api_key else ()
         self._before_request = before_request
         self._timeout = timeout
@@ -190,9 +191,13 @@ class ProviderClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
-            headers=dict(headers or {}),
+            headers=self.auth_headers(),
             follow_redirects=False,
         )
+
+    def auth_headers(self) -> dict[str, str]:
+        """Return the headers that carry the key; none unless overridden."""
+        return {}
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -310,58 +315,37 @@ class ProviderClient:
         quoted = f": {short_message(message, self._secrets)}" if message else ""
         http = f"HTTP {status} from {self.display} ({describe_body(response)})"
         where = f"{endpoint} for {', '.join(symbols)}" if symbols else endpoint
+        wait = None
         if status == 401:
-            return self.error(
-                ErrorKind.INVALID_KEY,
-                self.invalid_key_detail,
-                endpoint,
-                status=status,
-                symbols=symbols,
-            )
-        if status in (402, 403):
-            return self.error(
-                ErrorKind.NOT_ENTITLED,
+            kind, detail = ErrorKind.INVALID_KEY, self.invalid_key_detail
+        elif status in (402, 403):
+            kind = ErrorKind.NOT_ENTITLED
+            detail = (
                 f"{self.display} plan does not include {where} (HTTP {status})"
-                f"{quoted}. Use an endpoint the plan includes or upgrade the plan.",
-                endpoint,
-                status=status,
-                symbols=symbols,
+                f"{quoted}. Use an endpoint the plan includes or upgrade the plan."
             )
-        if status == 429:
+        elif status == 429:
             wait = retry_after_seconds(response.headers, dt.datetime.now(dt.UTC))
             advice = f"retry in {wait:.0f} s" if wait is not None else "retry later"
-            return self.error(
-                ErrorKind.RATE_LIMITED,
+            kind = ErrorKind.RATE_LIMITED
+            detail = (
                 f"{self.display} rate limit reached on {endpoint} (HTTP 429)"
-                f"{quoted}. Slow down and {advice}.",
-                endpoint,
-                status=status,
-                symbols=symbols,
-                retry_after=wait,
+                f"{quoted}. Slow down and {advice}."
             )
-        if 500 <= status <= 599 and status != 501:
-            return self.error(
-                ErrorKind.TRANSIENT,
-                f"{http} for {endpoint}{quoted}. Retry later.",
-                endpoint,
-                status=status,
-                symbols=symbols,
-            )
-        if 400 <= status <= 599:
-            return self.error(
-                ErrorKind.BAD_REQUEST,
+        elif 500 <= status <= 599 and status != 501:
+            kind = ErrorKind.TRANSIENT
+            detail = f"{http} for {endpoint}{quoted}. Retry later."
+        elif 400 <= status <= 599:
+            kind = ErrorKind.BAD_REQUEST
+            detail = (
                 f"{http} for {where}{quoted}. The request is invalid, so it is "
-                "not retried.",
-                endpoint,
-                status=status,
-                symbols=symbols,
+                "not retried."
             )
+        else:
+            kind = ErrorKind.MALFORMED
+            detail = f"{http} for {endpoint}: expected HTTP 200."
         return self.error(
-            ErrorKind.MALFORMED,
-            f"{http} for {endpoint}: expected HTTP 200.",
-            endpoint,
-            status=status,
-            symbols=symbols,
+            kind, detail, endpoint, status=status, symbols=symbols, retry_after=wait
         )
 
     def not_json_error(

@@ -24,8 +24,6 @@ from domain.errors import ErrorKind, ProviderError
 from domain.quotes import Bar, Quote, TickerInfo
 from domain.symbols import Spelling, canonical_from_provider, provider_symbol
 from providers.http import (
-    TIMEOUT,
-    BeforeRequest,
     ProviderClient,
     session_close,
     short_message,
@@ -71,23 +69,9 @@ class PolygonClient(ProviderClient):
         "Polygon key rejected (401): set POLYGON_API_KEY or run targetdesk doctor"
     )
 
-    def __init__(
-        self,
-        api_key: str,
-        base_url: str,
-        *,
-        before_request: BeforeRequest | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = TIMEOUT,
-    ) -> None:
-        super().__init__(
-            api_key,
-            base_url,
-            before_request=before_request,
-            transport=transport,
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {api_key}"},
-        )
+    def auth_headers(self) -> dict[str, str]:
+        """Return the bearer header, the only place the Polygon key is sent."""
+        return {"Authorization": f"Bearer {self._api_key}"}
 
     def classify(
         self,
@@ -98,54 +82,36 @@ class PolygonClient(ProviderClient):
     ) -> ProviderError | None:
         """Classify Polygon responses by status and by the body's `status`."""
         status = response.status_code
-        message = _error_text(payload)
+        message = _error_text(payload) or ""
         body_status = payload.get("status") if isinstance(payload, dict) else None
-
-        if status == 400 and message and "api key" in message.lower():
-            # Some users saw 400 rather than 401 for a missing key.
-            return self.error(
-                ErrorKind.INVALID_KEY,
-                self.invalid_key_detail.replace("(401)", "(HTTP 400)"),
-                endpoint,
-                status=status,
-                symbols=symbols,
-            )
-        if status == 404 and body_status == "NOT_FOUND":
-            return self.error(
-                ErrorKind.UNKNOWN_SYMBOL,
-                f"Polygon does not know {', '.join(symbols) or 'the ticker'}. "
-                "Check the symbol.",
-                endpoint,
-                status=status,
-                symbols=symbols,
-            )
-        if status == 403 and message and "timeframe" in message.lower():
-            return self.error(
-                ErrorKind.NOT_ENTITLED,
-                f"Polygon plan does not reach back to the dates requested from "
-                f"{endpoint} (HTTP 403): {short_message(message, self._secrets)} "
-                "Request more recent dates or upgrade the plan.",
-                endpoint,
-                status=status,
-                symbols=symbols,
-            )
-        if status != 200:
-            return self.status_error(response, endpoint, symbols, message)
-
-        # HTTP 200: the body's `status` still marks an error.
-        if body_status is None or body_status in _SUCCESS:
-            return None
         quoted = short_message(message or str(body_status), self._secrets)
-        kind = ErrorKind.BAD_REQUEST
-        if body_status == "NOT_AUTHORIZED":
+
+        if status == 400 and "api key" in message.lower():
+            # Some users saw 400 rather than 401 for a missing key.
+            kind = ErrorKind.INVALID_KEY
+            detail = self.invalid_key_detail.replace("(401)", "(HTTP 400)")
+        elif status == 404 and body_status == "NOT_FOUND":
+            kind = ErrorKind.UNKNOWN_SYMBOL
+            unknown = ", ".join(symbols) or "the ticker"
+            detail = f"Polygon does not know {unknown}. Check the symbol."
+        elif status == 403 and "timeframe" in message.lower():
             kind = ErrorKind.NOT_ENTITLED
-        return self.error(
-            kind,
-            f"Polygon answered {endpoint} with status {body_status}: {quoted}",
-            endpoint,
-            status=status,
-            symbols=symbols,
-        )
+            detail = (
+                f"Polygon plan does not reach back to the dates requested from "
+                f"{endpoint} (HTTP 403): {quoted} Request more recent dates or "
+                "upgrade the plan."
+            )
+        elif status != 200:
+            return self.status_error(response, endpoint, symbols, message or None)
+        elif body_status is None or body_status in _SUCCESS:
+            return None
+        else:
+            # HTTP 200 whose body's `status` marks an error.
+            kind = ErrorKind.BAD_REQUEST
+            if body_status == "NOT_AUTHORIZED":
+                kind = ErrorKind.NOT_ENTITLED
+            detail = f"Polygon answered {endpoint} with status {body_status}: {quoted}"
+        return self.error(kind, detail, endpoint, status=status, symbols=symbols)
 
     def _quote_from_bar(
         self,
