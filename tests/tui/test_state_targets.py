@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from tui_helpers import NOW, SESSION
@@ -9,6 +10,7 @@ from tui_helpers import NOW, SESSION
 from domain.events import PriceResolved
 from domain.models import PositionType, PriceSource, ResolvedPrice, TargetPrice
 from domain.views import TargetView, build_target_view
+from tui.state.format import format_age, format_percent_short
 from tui.state.targets import TargetTableState, range_bar, source_label
 
 
@@ -122,3 +124,14 @@ def test_selected_row_marked_in_text() -> None:
     state.load([view("AAPL", "1")])
     state.toggle_selected("AAPL:LONG")
     assert state.cells("AAPL:LONG", NOW)["symbol"].plain == "✓AAPL"
+
+
+def test_age_fits_three_characters() -> None:
+    for days, text in ((0, "0m"), (2, "2d"), (99, "99d"), (100, "14w"), (800, "2y")):
+        assert format_age(NOW - dt.timedelta(days=days), NOW) == text
+
+
+def test_percent_fits_six_characters() -> None:
+    assert format_percent_short(Decimal("20.775")) == "+20.8%"
+    assert format_percent_short(Decimal("-150.2")) == "-150%"
+    assert format_percent_short(None) == "—"

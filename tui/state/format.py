@@ -25,7 +25,10 @@ def format_seconds(seconds: float) -> str:
 
 
 def format_age(as_of: dt.datetime | None, now: dt.datetime) -> str:
-    """Format the time since `as_of` as `5m`, `3h` or `2d`; missing is an em dash."""
+    """Format the time since `as_of` in at most 3 characters: `5m`, `3h`, `2d`, `3y`.
+
+    A missing time is an em dash.
+    """
     if as_of is None:
         return MISSING
     seconds = max(0.0, (now - as_of).total_seconds())
@@ -33,13 +36,23 @@ def format_age(as_of: dt.datetime | None, now: dt.datetime) -> str:
         return f"{int(seconds // 60)}m"
     if seconds < 86400:
         return f"{int(seconds // 3600)}h"
-    return f"{int(seconds // 86400)}d"
+    days = int(seconds // 86400)
+    if days < 100:
+        return f"{days}d"
+    if days < 700:
+        return f"{days // 7}w"
+    return f"{days // 365}y"
 
 
 def format_percent_short(value: Decimal | None) -> str:
-    """Format a percentage with a sign and one decimal place, such as `+20.8%`."""
+    """Format a percentage with a sign in at most 6 characters, such as `+20.8%`.
+
+    Values of 100 or more in size drop the decimal place (`-150%`).
+    """
     if value is None:
         return MISSING
+    if abs(value) >= 100:
+        return f"{value:+.0f}%"
     return f"{value:+.1f}%"
 
 

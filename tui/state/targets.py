@@ -36,6 +36,17 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 """Column keys and labels of the target table, in display order."""
 
+COLUMN_WIDTHS = {
+    "source": 8,
+    "age": 3,
+    "eoy": 6,
+    "next": 6,
+    "down": 6,
+    "range": RANGE_WIDTH,
+}
+"""Fixed widths of the columns whose text changes with each price, so an
+update never reflows the table. Other columns fit their content."""
+
 PRICE_COLUMNS = ("price", "source", "age", "eoy", "next", "down", "range")
 """Columns whose cells change when a new price arrives."""
 

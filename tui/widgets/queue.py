@@ -124,7 +124,7 @@ class QueuePane(Vertical):
             table.add_row(*(cells[key] for key, _l in QUEUE_COLUMNS), key=job.job_id)
             return
         for key, _label in QUEUE_COLUMNS:
-            table.update_cell(job.job_id, key, cells[key])
+            table.update_cell(job.job_id, key, cells[key], update_width=True)
 
     def _hide(self, job_id: str) -> None:
         try:

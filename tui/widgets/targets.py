@@ -15,7 +15,12 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from domain.events import PriceResolved
 from domain.views import TargetView
-from tui.state.targets import COLUMNS, PRICE_COLUMNS, TargetTableState
+from tui.state.targets import (
+    COLUMN_WIDTHS,
+    COLUMNS,
+    PRICE_COLUMNS,
+    TargetTableState,
+)
 
 EMPTY_HINT = "No targets in this portfolio: press i to import a CSV file."
 
@@ -54,7 +59,7 @@ class TargetPane(Vertical):
             id="target-table", cursor_type="row", zebra_stripes=True
         )
         for key, label in COLUMNS:
-            table.add_column(label, key=key)
+            table.add_column(label, key=key, width=COLUMN_WIDTHS.get(key))
         yield table
         yield Static(EMPTY_HINT, id="target-empty")
 
@@ -109,7 +114,9 @@ class TargetPane(Vertical):
             cells = self.state.cells(key, now)
             for column in PRICE_COLUMNS:
                 try:
-                    table.update_cell(key, column, cells[column])
+                    table.update_cell(
+                        key, column, cells[column], update_width=column == "price"
+                    )
                 except CellDoesNotExist:
                     break
         return len(changed)
