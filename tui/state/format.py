@@ -45,9 +45,10 @@ def format_age(as_of: dt.datetime | None, now: dt.datetime) -> str:
 
 
 def format_percent_short(value: Decimal | None) -> str:
-    """Format a percentage with a sign in at most 6 characters, such as `+20.8%`.
+    """Format a percentage with a sign, such as `+20.8%`.
 
-    Values of 100 or more in size drop the decimal place (`-150%`).
+    Values of 100 or more in size drop the decimal place (`-150%`), so any
+    value under 10,000 in size fits in 6 characters.
     """
     if value is None:
         return MISSING

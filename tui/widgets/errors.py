@@ -129,7 +129,7 @@ class ErrorPane(Vertical):
         self._show_detail()
 
     def cursor_key(self) -> str | None:
-        """Key of the entry under the cursor, or None for an empty table."""
+        """Return the key of the entry under the cursor, or None for an empty table."""
         table = self.table
         if table.row_count == 0:
             return None

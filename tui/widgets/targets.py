@@ -122,7 +122,7 @@ class TargetPane(Vertical):
         return len(changed)
 
     def cursor_key(self) -> str | None:
-        """Key of the row under the cursor, or None for an empty table."""
+        """Return the key of the row under the cursor, or None for an empty table."""
         table = self.table
         if table.row_count == 0:
             return None
@@ -130,7 +130,7 @@ class TargetPane(Vertical):
         return row_key.value
 
     def target_keys(self) -> list[str]:
-        """Selected rows, or the cursor row when none is selected."""
+        """Return the keys of the selected rows, or the cursor row's when none is."""
         if self.state.selected:
             return [key for key in self.state.views if key in self.state.selected]
         key = self.cursor_key()
