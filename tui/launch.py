@@ -85,7 +85,7 @@ async def _demo(args: argparse.Namespace) -> AsyncIterator[tuple[Store, AppServi
         try:
             await load_demo_data(store, DEMO_PORTFOLIO)
             services = _refresher(store, engine)
-            services.demo_note = f"demo · emulator {emulator.base_url} · free plans"
+            services.demo_note = f"demo · emulator :{emulator.port} · free plans"
             log.info("demo started against %s", emulator.base_url)
             yield store, services
         finally:
