@@ -40,7 +40,7 @@ def resolve_price(
         live: A quote a provider returned during this refresh.
         cached: The newest cached quote for the symbol.
         tolerance: Sessions a cached quote may lag and still be shown (stale).
-        reason: Why no provider answered, kept when nothing else does.
+        reason: Why no provider returned a quote, kept when nothing else does.
     """
     if live is not None:
         age = _age(live.session, now)
@@ -88,9 +88,9 @@ def resolve_recorded(
 ) -> ResolvedPrice:
     """Re-apply the policy to the price a past refresh recorded, without fetching.
 
-    A live or cached price that was current when recorded is shown as it was
-    while its session is still the latest; once newer sessions have closed it
-    is a stale cached price, and past the tolerance the user's price is shown.
+    A price that was current when recorded keeps its source while its session
+    is still the latest. Once newer sessions have closed it is a stale cached
+    price, and past the tolerance the user's price is shown.
     """
     if recorded is not None and _age(recorded.session, now) == 0:
         source = recorded.source

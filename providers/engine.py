@@ -66,7 +66,7 @@ _current_job: contextvars.ContextVar[str] = contextvars.ContextVar("job", defaul
 
 
 class QuoteBackend(UsageCounter, Protocol):
-    """What the engine needs from storage."""
+    """Storage operations the engine uses."""
 
     async def latest_quotes(self, symbols: Sequence[str]) -> dict[str, Quote]:
         """Return the newest cached quote of each symbol."""
@@ -129,7 +129,7 @@ class ProviderSlot:
 
 @dataclass(frozen=True, slots=True)
 class RefreshResult:
-    """What a refresh resolved, by symbol, and the count of each source."""
+    """Prices a refresh resolved, by symbol, with a count per source."""
 
     resolved: dict[str, ResolvedPrice]
     by_source: dict[str, int]
@@ -299,7 +299,7 @@ class Engine:
         """Ask the chain for symbols no other refresh is fetching; await the rest.
 
         Two refreshes that overlap share one request per symbol: the second
-        waits for the first one's answer instead of sending its own.
+        waits for the first one's result instead of sending its own.
         """
         loop = asyncio.get_running_loop()
         theirs = {s: self._in_flight[s] for s in symbols if s in self._in_flight}

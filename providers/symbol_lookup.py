@@ -1,7 +1,7 @@
 """Reference data for checking imported symbols, in as few requests as possible.
 
 One Polygon grouped-daily request lists every US stock that traded in the
-latest session, with its close, which answers "is it known and active" and
+latest session, with its close, which settles "is it known and active" and
 "is its price near the file's" for most symbols at once. Only the symbols
 missing from it cost a request each: ticker details (inactive or unknown?)
 and a search for what the user may have meant.
@@ -30,7 +30,7 @@ SEARCH_RESULTS = 10
 
 @dataclass
 class ReferenceData:
-    """What the symbol checks need, gathered from a provider."""
+    """Reference data the symbol checks use, gathered from a provider."""
 
     reference: dict[str, TickerInfo | None] = field(default_factory=dict)
     """Looked-up symbols; None means the provider does not know the symbol."""
@@ -40,7 +40,7 @@ class ReferenceData:
     quotes: list[Quote] = field(default_factory=list)
     """Quotes of the checked symbols, worth caching."""
     error: str | None = None
-    """Why the lookup stopped early, if it did."""
+    """Reason the lookup stopped early, if it did."""
 
 
 def _polygon(engine: Engine) -> PolygonClient | None:

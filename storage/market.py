@@ -82,7 +82,7 @@ async def latest_quotes(
 
 @dataclass(frozen=True, slots=True)
 class CacheCoverage:
-    """What the quote cache holds."""
+    """Counts and date range of the quote cache."""
 
     rows: int
     symbols: int

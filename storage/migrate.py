@@ -31,7 +31,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """Return the newest revision this version of targetdesk knows."""
+    """Return the newest revision this version of targetdesk contains."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError(f"no migration scripts found in {MIGRATIONS_DIR}")

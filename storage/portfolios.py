@@ -36,7 +36,7 @@ from storage.models import Base, PortfolioRow, PositionRecord, TargetRecord
 
 @dataclass(frozen=True, slots=True)
 class UpsertCounts:
-    """How an import changed the stored rows."""
+    """Counts of stored rows an import inserted, updated and left unchanged."""
 
     inserted: int = 0
     updated: int = 0

@@ -33,7 +33,7 @@ DEMO_PAUSE_SECONDS = "12"
 def demo_faults() -> list[Fault]:
     """Return the faults the demo scripts so its first refresh shows the machinery.
 
-    Polygon answers the first request with a gateway error (a retry with
+    Polygon replies to the first request with a gateway error (a retry with
     backoff), the second with a 429 and Retry-After (a provider pause that
     every job waits out), and then normally.
     """
@@ -59,11 +59,15 @@ def demo_settings(base_url: str) -> EngineSettings:
     )
 
 
-def _refresher(store: Store, engine: Engine) -> AppServices:
+def _refresher(store: Store, engine: Engine, settings: EngineSettings) -> AppServices:
     async def refresh(symbols: Sequence[str] | None, emit: EventSink) -> object:
         return await refresh_symbols(store, engine, symbols, emit)
 
-    return AppServices(refresh=refresh if engine.slots else None)
+    services = AppServices(refresh=refresh if engine.slots else None)
+    if services.refresh is not None:
+        services.check_symbols_online = True
+        services.provider_settings = settings
+    return services
 
 
 @contextlib.asynccontextmanager
@@ -84,7 +88,7 @@ async def _demo(args: argparse.Namespace) -> AsyncIterator[tuple[Store, AppServi
         engine = build_engine(StoreBackend(store), settings, clock=utc_now)
         try:
             await load_demo_data(store, DEMO_PORTFOLIO)
-            services = _refresher(store, engine)
+            services = _refresher(store, engine, settings)
             services.demo_note = f"demo · emulator :{emulator.port} · free plans"
             log.info("demo started against %s", emulator.base_url)
             yield store, services
@@ -101,7 +105,7 @@ async def _regular(
     store = await Store.open(resolve_database_url(args.db))
     engine = build_engine(StoreBackend(store), settings, clock=utc_now)
     try:
-        services = _refresher(store, engine)
+        services = _refresher(store, engine, settings)
         services.stale_sessions = settings.stale_sessions
         yield store, services
     finally:
