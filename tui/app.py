@@ -374,7 +374,14 @@ class TargetdeskApp(App[None]):
             )
             self.load_portfolio(result.portfolio)
 
-        self.push_screen(ImportScreen(self.store, portfolio, self.clock), imported)
+        screen = ImportScreen(
+            self.store,
+            portfolio,
+            self.clock,
+            check_online=self.services.check_symbols_online,
+            provider_settings=self.services.provider_settings,
+        )
+        self.push_screen(screen, imported)
 
     @on(ImportScreen.PreviewRead)
     def _preview_read(self, event: ImportScreen.PreviewRead) -> None:

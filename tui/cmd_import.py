@@ -9,24 +9,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from domain.events import utc_now
 from domain.imports import (
     ImportFileError,
     ImportReport,
-    PositionRow,
     Severity,
-    TargetRow,
     read_import_file,
 )
-from domain.symbol_checks import SymbolFlag, check_symbols
-from providers.setup import build_engine, close_engine
-from providers.symbol_lookup import lookup_reference
-from storage.backend import StoreBackend
+from domain.symbol_checks import SymbolFlag
 from storage.importer import write_import
-from storage.market import save_quotes, save_reference
 from storage.store import Store
-from storage.symbol_check import cached_checks
-from tui.config import load_settings
+from tui.symbol_checks import check_report
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -70,40 +62,6 @@ def print_flags(path: Path, flags: list[SymbolFlag], console: Console) -> None:
             markup=False,
             highlight=False,
         )
-
-
-def _rows(report: ImportReport) -> list[TargetRow | PositionRow]:
-    return [*report.targets, *report.positions]
-
-
-async def check_report(
-    store: Store, report: ImportReport, *, online: bool
-) -> list[SymbolFlag]:
-    """Check the report's symbols: cached data always, the provider if `online`."""
-    rows = _rows(report)
-    symbols = sorted({s for s in (_symbol(r) for r in rows) if s is not None})
-    flags, _cached = await cached_checks(store, rows, symbols)
-    if not online:
-        return flags
-    engine = build_engine(StoreBackend(store), load_settings(), clock=utc_now)
-    try:
-        data = await lookup_reference(engine, symbols)
-    finally:
-        await close_engine(engine)
-    if data.error:
-        print(f"targetdesk: symbol check incomplete: {data.error}", file=sys.stderr)
-    async with store.sessions.begin() as session:
-        await save_reference(session, "polygon", data.reference, utc_now())
-        await save_quotes(session, data.quotes)
-    return check_symbols(
-        rows, data.reference, data.live_prices, data.universe, names=data.names
-    )
-
-
-def _symbol(row: TargetRow | PositionRow) -> str | None:
-    if isinstance(row, TargetRow):
-        return row.target.symbol
-    return row.position.underlying or row.position.symbol
 
 
 async def run(store: Store, args: argparse.Namespace) -> int:

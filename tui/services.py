@@ -8,6 +8,7 @@ from pathlib import Path
 
 from domain.events import Event
 from domain.resolution import DEFAULT_STALE_SESSIONS
+from providers.setup import EngineSettings
 
 EventSink = Callable[[Event], None]
 """Receives each domain event as it happens, on the app's asyncio loop."""
@@ -28,9 +29,15 @@ class AppServices:
         stale_sessions: Sessions a cached quote may lag and still be shown.
         export_dir: Directory error-log exports are written to; None is the
             current working directory.
+        check_symbols_online: Whether the import dialog looks symbols up on
+            Polygon; without it only known renames and cached data are checked.
+        provider_settings: Provider settings of that lookup; None loads them
+            from the environment.
     """
 
     refresh: RefreshFunction | None = None
     demo_note: str | None = None
     stale_sessions: int = DEFAULT_STALE_SESSIONS
     export_dir: Path | None = None
+    check_symbols_online: bool = False
+    provider_settings: EngineSettings | None = None

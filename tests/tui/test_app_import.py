@@ -45,7 +45,9 @@ async def test_import_writes_accepted_rows(store: Store, tmp_path: Path) -> None
         issues = app.screen.query_one("#import-issues", DataTable)
         assert issues.row_count == 1
         assert issues.get_row_at(0)[0] == "6"
-        assert app.screen.query_one("#import-rows", DataTable).row_count == 4
+        rows = app.screen.query_one("#import-rows", DataTable)
+        assert rows.row_count == 5
+        assert rows.get_row("6")[2] == "error"
         await pilot.press("enter")
         await settle(pilot)
         assert len(app.screen_stack) == 1
@@ -131,3 +133,93 @@ async def test_tab_completes_path(store: Store, tmp_path: Path) -> None:
         await pilot.pause()
         path_input = app.screen.query_one("#import-path", Input)
         assert path_input.value == "exports/targets_2024.csv"
+
+
+FB_ROW = "FB,LONG,520.00,600.00,380.00,480.00"
+"""A row whose symbol the built-in rename table flags as renamed to META."""
+
+
+def row_status(app: TargetdeskApp, line: int) -> str:
+    return str(app.screen.query_one("#import-rows", DataTable).get_row(str(line))[2])
+
+
+async def move_to_line(pilot: Pilot[None], app: TargetdeskApp, line: int) -> None:
+    table = app.screen.query_one("#import-rows", DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(str(line)))
+    await pilot.pause()
+
+
+async def test_import_shows_rename_flag(store: Store, tmp_path: Path) -> None:
+    path = write_targets(tmp_path / "targets.csv", [GOOD_ROWS[0], FB_ROW])
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        assert row_status(app, 2) == "ok"
+        assert row_status(app, 3) == "renamed → META"
+        assert "1 rows flagged" in text_of(app, "#import-status")
+
+
+async def test_import_accepts_suggestion(store: Store, tmp_path: Path) -> None:
+    path = write_targets(tmp_path / "targets.csv", [GOOD_ROWS[0], FB_ROW])
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        await move_to_line(pilot, app, 3)
+        await pilot.press("a")
+        await pilot.pause()
+        table = app.screen.query_one("#import-rows", DataTable)
+        assert table.get_row("3")[1] == "FB → META"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
+    async with store.sessions() as session:
+        stored = await list_targets(session, "main")
+    assert sorted(t.target.symbol for t in stored) == ["AAPL", "META"]
+
+
+async def test_import_keeps_flagged_symbol(store: Store, tmp_path: Path) -> None:
+    path = write_targets(tmp_path / "targets.csv", [FB_ROW])
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    async with store.sessions() as session:
+        stored = await list_targets(session, "main")
+    assert [t.target.symbol for t in stored] == ["FB"]
+
+
+async def test_import_skips_flagged_row(store: Store, tmp_path: Path) -> None:
+    path = write_targets(tmp_path / "targets.csv", [GOOD_ROWS[0], FB_ROW])
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        await move_to_line(pilot, app, 3)
+        await pilot.press("x")
+        await pilot.pause()
+        assert row_status(app, 3) == "skipped"
+        label = str(app.screen.query_one("#import-confirm", Button).label)
+        assert label == "Import 1 rows"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    async with store.sessions() as session:
+        stored = await list_targets(session, "main")
+    assert [t.target.symbol for t in stored] == ["AAPL"]
+
+
+async def test_accept_without_suggestion_ignored(store: Store, tmp_path: Path) -> None:
+    path = write_targets(tmp_path / "targets.csv", [GOOD_ROWS[0]])
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        await move_to_line(pilot, app, 2)
+        await pilot.press("a")
+        await pilot.pause()
+        table = app.screen.query_one("#import-rows", DataTable)
+        assert table.get_row("2")[1] == "AAPL"

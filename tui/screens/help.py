@@ -52,6 +52,9 @@ PANE_KEYS: tuple[tuple[str, str, str], ...] = (
     ("j", "Export the shown errors to a JSON file", "error log"),
     ("a", "Show or hide finished jobs", "fetch queue"),
     ("escape", "Clear and close the filter line", "filter line"),
+    ("a", "Accept the suggested symbol, or undo that", "import preview"),
+    ("x", "Skip the row, or import it again", "import preview"),
+    ("ctrl+s", "Import the rows that are not skipped", "import preview"),
     ("ctrl+p", "Open the command palette", "everywhere"),
 )
 """Keys that belong to one pane or to Textual, listed after the app's keys."""

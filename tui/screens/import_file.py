@@ -19,12 +19,23 @@ from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.events import ImportFinished
-from domain.imports import ImportFileError, ImportReport, Severity, read_import_file
+from domain.imports import (
+    ImportFileError,
+    ImportReport,
+    PositionRow,
+    Severity,
+    TargetRow,
+    read_import_file,
+)
+from domain.symbol_checks import SymbolFlag
+from providers.setup import EngineSettings
 from storage.importer import write_import
 from storage.market import log_error
 from storage.store import Store
 from tui.state.errors import IMPORT_PROVIDER
 from tui.state.format import MISSING, format_price
+from tui.state.import_rows import ImportRows
+from tui.symbol_checks import check_report
 from tui.widgets.path_input import PathInput
 
 logger = logging.getLogger(__name__)
@@ -65,6 +76,8 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel import"),
         Binding("ctrl+s", "confirm", "Import the accepted rows"),
+        Binding("a", "accept_symbol", "Accept suggested symbol"),
+        Binding("x", "skip_row", "Skip row"),
     ]
 
     class PreviewRead(Message):
@@ -85,13 +98,32 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
             self.error = error
 
     def __init__(
-        self, store: Store, portfolio: str, clock: Callable[[], dt.datetime]
+        self,
+        store: Store,
+        portfolio: str,
+        clock: Callable[[], dt.datetime],
+        *,
+        check_online: bool = False,
+        provider_settings: EngineSettings | None = None,
     ) -> None:
+        """Args:
+        store: The database the rows are written to.
+        portfolio: Portfolio the dialog proposes.
+        clock: Returns the current aware time.
+        check_online: Whether the symbol check looks symbols up on Polygon.
+        provider_settings: Provider settings of that lookup; None loads
+            them from the environment.
+        """
         super().__init__()
         self.store = store
         self.portfolio = portfolio
         self.clock = clock
+        self.check_online = check_online
+        self.provider_settings = provider_settings
         self.report: ImportReport | None = None
+        self.rows: ImportRows | None = None
+        self.check_note = ""
+        """Outcome of the symbol check, shown under the file's counts."""
         self.run = ""
         self.reading = ""
         """The path being read, as the user typed it."""
@@ -121,7 +153,7 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
         self.query_one("#import-box").border_title = "Import a CSV file"
         self.query_one("#import-progress").display = False
         self.query_one("#import-issues").border_title = "Issues"
-        self.query_one("#import-rows").border_title = "Accepted rows"
+        self.query_one("#import-rows").border_title = "Rows"
         self.query_one("#import-path", PathInput).focus()
 
     @on(Input.Submitted, "#import-path")
@@ -132,6 +164,7 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
             self.notify("Type the path of a CSV file first.", severity="warning")
             return
         self.report = None
+        self.rows = None
         self.reading = path
         self.query_one("#import-confirm", Button).disabled = True
         self.query_one("#import-status", Static).update(f"Reading {path}…")
@@ -165,11 +198,31 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
             total=total, progress=done
         )
 
+    @work(exclusive=True, group="import-check", exit_on_error=False)
+    async def check_symbols(self, report: ImportReport) -> list[SymbolFlag]:
+        """Check the report's symbols against renames, cached and live data."""
+        incomplete: list[str] = []
+        flags = await check_report(
+            self.store,
+            report,
+            online=self.check_online,
+            settings=self.provider_settings,
+            on_incomplete=incomplete.append,
+        )
+        self.check_note = ""
+        if incomplete:
+            logger.warning("symbol check incomplete: %s", incomplete[0])
+            self.check_note = f"Symbol check incomplete: {incomplete[0]}"
+        return flags
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group == "import-read" and event.state is WorkerState.SUCCESS:
             if isinstance(worker.result, ImportReport):
                 self.show_preview(worker.result)
+            return
+        if worker.group == "import-check":
+            self._check_state_changed(worker, event.state)
             return
         if event.state is not WorkerState.ERROR:
             return
@@ -188,12 +241,47 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
         if callable(report_failure) and isinstance(error, Exception):
             report_failure(worker.name or "import", error)
 
+    def _check_state_changed(self, worker: Worker[object], state: WorkerState) -> None:
+        rows = self.rows
+        if rows is None or rows.report is not self.report:
+            return
+        if state is WorkerState.SUCCESS and isinstance(worker.result, list):
+            rows.set_flags(worker.result)
+            flagged = len(rows.flags)
+            if not self.check_note:
+                self.check_note = (
+                    f"Symbols checked: {flagged} rows flagged. "
+                    "a accepts the suggested symbol, x skips a row."
+                    if flagged
+                    else "Symbols checked: no findings."
+                )
+            for line in rows.lines():
+                self._update_row(line)
+        elif state is WorkerState.ERROR and isinstance(worker.error, Exception):
+            self.check_note = f"Symbol check failed: {worker.error}"
+            report_failure = getattr(self.app, "report_failure", None)
+            if callable(report_failure):
+                report_failure("symbol check", worker.error)
+        else:
+            return
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self.report is None:
+            return
+        text = preview_text(self.report)
+        if self.check_note:
+            text += f"\n{self.check_note}"
+        self.query_one("#import-status", Static).update(text)
+
     def show_preview(self, report: ImportReport) -> None:
-        """Show counts, every issue and every accepted row."""
+        """Show counts, every issue and every row, then check the symbols."""
         self.report = report
+        self.rows = ImportRows(report)
+        self.check_note = "Checking symbols…"
         self.run = f"import-{self.clock():%Y%m%dT%H%M%S}"
         self.query_one("#import-progress").display = False
-        self.query_one("#import-status", Static).update(preview_text(report))
+        self._show_status()
         issues = self.query_one("#import-issues", DataTable)
         issues.clear()
         for issue in report.issues:
@@ -204,42 +292,107 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
                 MISSING if issue.value is None else issue.value,
                 f"{label}: {issue.reason}",
             )
-        self._show_rows(report)
-        confirm = self.query_one("#import-confirm", Button)
-        confirm.disabled = report.accepted == 0
-        confirm.label = f"Import {report.accepted} rows"
+        self._show_rows(self.rows)
+        self._update_confirm()
         if report.accepted:
-            confirm.focus()
+            self.query_one("#import-confirm", Button).focus()
         self.post_message(self.PreviewRead(report, self.run))
+        self.check_symbols(report)
 
-    def _show_rows(self, report: ImportReport) -> None:
-        rows = self.query_one("#import-rows", DataTable)
-        rows.clear(columns=True)
-        if report.positions:
-            rows.add_columns("Line", "Symbol", "Type", "Quantity", "Entry", "Date")
-            for position_row in report.positions:
-                position = position_row.position
-                rows.add_row(
-                    str(position_row.line),
-                    position.symbol,
+    def _update_confirm(self) -> None:
+        kept = 0 if self.rows is None else self.rows.kept
+        confirm = self.query_one("#import-confirm", Button)
+        confirm.disabled = kept == 0
+        confirm.label = f"Import {kept} rows"
+
+    def _show_rows(self, rows: ImportRows) -> None:
+        table = self.query_one("#import-rows", DataTable)
+        table.clear(columns=True)
+        table.add_column("Line")
+        table.add_column("Symbol", key="symbol")
+        table.add_column("Status", key="status")
+        if rows.report.positions:
+            for label in ("Type", "Quantity", "Entry", "Date"):
+                table.add_column(label)
+        else:
+            for label in ("Type", "EOY", "Next yr", "Down", "Price"):
+                table.add_column(label)
+        width = len(table.columns) - 3
+        for line in rows.lines():
+            row = rows.rows.get(line)
+            if isinstance(row, PositionRow):
+                position = row.position
+                values = [
                     position.position_type.value,
                     f"{position.quantity:,}",
                     format_price(position.entry_price),
                     position.entry_date.isoformat(),
-                )
-            return
-        rows.add_columns("Line", "Symbol", "Type", "EOY", "Next yr", "Down", "Price")
-        for target_row in report.targets:
-            target = target_row.target
-            rows.add_row(
-                str(target_row.line),
-                target.symbol,
-                target.position_type.value,
-                format_price(target.target_eoy),
-                format_price(target.target_next_year),
-                format_price(target.downside),
-                format_price(target.current_price),
+                ]
+            elif isinstance(row, TargetRow):
+                target = row.target
+                values = [
+                    target.position_type.value,
+                    format_price(target.target_eoy),
+                    format_price(target.target_next_year),
+                    format_price(target.downside),
+                    format_price(target.current_price),
+                ]
+            else:
+                values = [MISSING] * width
+            table.add_row(
+                str(line),
+                rows.symbol_text(line) or MISSING,
+                rows.status(line),
+                *values,
+                key=str(line),
             )
+
+    def _update_row(self, line: int) -> None:
+        if self.rows is None:
+            return
+        table = self.query_one("#import-rows", DataTable)
+        symbol = self.rows.symbol_text(line) or MISSING
+        table.update_cell(str(line), "symbol", symbol, update_width=True)
+        table.update_cell(
+            str(line), "status", self.rows.status(line), update_width=True
+        )
+
+    def _cursor_line(self) -> int | None:
+        table = self.query_one("#import-rows", DataTable)
+        if self.rows is None or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return None if key.value is None else int(key.value)
+
+    def action_accept_symbol(self) -> None:
+        """Replace the cursor row's symbol with the first suggestion, or undo that."""
+        line = self._cursor_line()
+        if self.rows is None or line is None:
+            self.notify("No row to change: read a file first.")
+            return
+        try:
+            message = self.rows.toggle_accept(line)
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self._update_row(line)
+        self.notify(message)
+
+    def action_skip_row(self) -> None:
+        """Leave the cursor row out of the import, or put it back."""
+        line = self._cursor_line()
+        if self.rows is None or line is None:
+            self.notify("No row to skip: read a file first.")
+            return
+        try:
+            skipped = self.rows.toggle_skip(line)
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self._update_row(line)
+        self._update_confirm()
+        verb = "is skipped" if skipped else "will be imported"
+        self.notify(f"Line {line} {verb}.")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -254,9 +407,9 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
         self.dismiss(None)
 
     def action_confirm(self) -> None:
-        """Write the accepted rows, if a preview is shown."""
-        report = self.report
-        if report is None or report.accepted == 0:
+        """Write the accepted rows that are not skipped, if a preview is shown."""
+        rows = self.rows
+        if rows is None or rows.kept == 0:
             self.notify("Nothing to import: read a file with valid rows first.")
             return
         portfolio = self.query_one("#import-portfolio", Input).value.strip()
@@ -265,13 +418,14 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
             return
         self.query_one("#import-confirm", Button).disabled = True
         self.query_one("#import-status", Static).update(f"Writing to {portfolio}…")
-        self.write_report(report, portfolio)
+        self.write_report(rows, portfolio)
 
     @work(exclusive=True, group="import-write", exit_on_error=False)
-    async def write_report(self, report: ImportReport, portfolio: str) -> None:
-        """Write the rows in one transaction, then log the issues, then close."""
-        targets = [row.target for row in report.targets]
-        positions = [row.position for row in report.positions]
+    async def write_report(self, rows: ImportRows, portfolio: str) -> None:
+        """Write the kept rows in one transaction, then log the issues, then close."""
+        report = rows.report
+        targets = rows.targets()
+        positions = rows.positions()
         written = await write_import(self.store, portfolio, targets, positions)
         now = self.clock()
         async with self.store.sessions.begin() as session:
