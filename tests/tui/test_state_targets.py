@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from tui_helpers import NOW, SESSION
@@ -10,7 +9,7 @@ from tui_helpers import NOW, SESSION
 from domain.events import PriceResolved
 from domain.models import PositionType, PriceSource, ResolvedPrice, TargetPrice
 from domain.views import TargetView, build_target_view
-from tui.state.format import format_age, format_percent_short
+from tui.state.format import format_percent_short, format_sessions
 from tui.state.targets import TargetTableState, range_bar, source_label
 
 
@@ -127,8 +126,38 @@ def test_selected_row_marked_in_text() -> None:
 
 
 def test_age_fits_three_characters() -> None:
-    for days, text in ((0, "0m"), (2, "2d"), (99, "99d"), (100, "14w"), (800, "2y")):
-        assert format_age(NOW - dt.timedelta(days=days), NOW) == text
+    for sessions, text in ((0, "0d"), (2, "2d"), (99, "99d"), (100, "99+")):
+        assert format_sessions(sessions) == text
+
+
+def test_age_in_sessions() -> None:
+    state = TargetTableState()
+    state.load([view("A", "1", PriceSource.STALE_CACHE, stale=True, age=2)])
+    assert state.cells("A:LONG", NOW)["age"].plain == "2d"
+
+
+def test_age_of_latest_session() -> None:
+    state = TargetTableState()
+    state.load([view("A", "1", PriceSource.FMP, age=0)])
+    assert state.cells("A:LONG", NOW)["age"].plain == "0d"
+
+
+def test_user_price_has_no_age() -> None:
+    state = TargetTableState()
+    state.load([view("A", "1", PriceSource.USER, age=0)])
+    assert state.cells("A:LONG", NOW)["age"].plain == "—"
+
+
+def test_sort_by_age_sessions() -> None:
+    state = TargetTableState(sort_column="age")
+    state.load(
+        [
+            view("OLD", "1", PriceSource.STALE_CACHE, stale=True, age=3),
+            view("USER", "1"),
+            view("NEW", "1", PriceSource.FMP, age=0),
+        ]
+    )
+    assert state.visible_keys(NOW) == ["NEW:LONG", "OLD:LONG", "USER:LONG"]
 
 
 def test_percent_fits_six_characters() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from decimal import Decimal
 
@@ -24,24 +23,16 @@ def format_seconds(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
-def format_age(as_of: dt.datetime | None, now: dt.datetime) -> str:
-    """Format the time since `as_of` in at most 3 characters: `5m`, `3h`, `2d`, `3y`.
+def format_sessions(sessions: int | None) -> str:
+    """Format an age in trading sessions in at most 3 characters: `0d`, `2d`, `99+`.
 
-    A missing time is an em dash.
+    A missing age is an em dash.
     """
-    if as_of is None:
+    if sessions is None:
         return MISSING
-    seconds = max(0.0, (now - as_of).total_seconds())
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    days = int(seconds // 86400)
-    if days < 100:
-        return f"{days}d"
-    if days < 700:
-        return f"{days // 7}w"
-    return f"{days // 365}y"
+    if sessions < 100:
+        return f"{sessions}d"
+    return "99+"
 
 
 def format_percent_short(value: Decimal | None) -> str:

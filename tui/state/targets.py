@@ -15,9 +15,9 @@ from domain.models import PriceSource, ResolvedPrice
 from domain.views import TargetView, build_target_view
 from tui.state.format import (
     MISSING,
-    format_age,
     format_percent_short,
     format_price,
+    format_sessions,
 )
 
 RANGE_WIDTH = 10
@@ -73,6 +73,13 @@ def source_label(resolved: ResolvedPrice) -> str:
     if source is PriceSource.FRESH_CACHE:
         return "cache"
     return source.value
+
+
+def session_age(resolved: ResolvedPrice) -> int | None:
+    """Return the price's age in NYSE sessions, or None for user and missing prices."""
+    if resolved.source is None or resolved.source is PriceSource.USER:
+        return None
+    return resolved.age_sessions
 
 
 def _session_close(session: dt.date) -> dt.datetime:
@@ -170,8 +177,8 @@ def _key_of(column: str, now: dt.datetime) -> SortKey:
         "price": lambda v: number(v.resolved.price),
         "source": lambda v: (False, source_label(v.resolved)),
         "age": lambda v: (
-            v.resolved.as_of is None,
-            (now - v.resolved.as_of).total_seconds() if v.resolved.as_of else 0.0,
+            session_age(v.resolved) is None,
+            session_age(v.resolved) or 0,
         ),
         "eoy": lambda v: number(v.returns.eoy),
         "next": lambda v: number(v.returns.next_year),
@@ -228,7 +235,7 @@ class TargetTableState:
             "type": Text(view.target.position_type.value),
             "price": Text(format_price(resolved.price), justify="right"),
             "source": _source_cell(resolved, self.colour),
-            "age": Text(format_age(resolved.as_of, now), justify="right"),
+            "age": Text(format_sessions(session_age(resolved)), justify="right"),
             "eoy": _percent_cell(view.returns.eoy, self.colour),
             "next": _percent_cell(view.returns.next_year, self.colour),
             "down": _percent_cell(view.returns.downside, self.colour),
