@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from domain.models import OPTION_MULTIPLIER, PositionType
 
 _HUNDRED = Decimal(100)
 _RETURN_QUANTUM = Decimal("0.000001")
+_PRECISION = 80
+"""Digits for return arithmetic, so quantizing a huge ratio never overflows."""
 
 
 def expected_return(
@@ -24,6 +26,13 @@ def expected_return(
     """
     if target is None or price is None or price <= 0:
         return None
+    with localcontext(prec=_PRECISION):
+        return _percent_change(position_type, price, target)
+
+
+def _percent_change(
+    position_type: PositionType, price: Decimal, target: Decimal
+) -> Decimal:
     change = price - target if position_type.is_short else target - price
     return (change / price * _HUNDRED).quantize(_RETURN_QUANTUM).normalize()
 
@@ -119,7 +128,8 @@ def summarize(holdings: Iterable[WeightedHolding], targets: int) -> PortfolioSum
     def average(name: str) -> Decimal | None:
         if weights[name] == 0:
             return None
-        return (sums[name] / weights[name]).quantize(_RETURN_QUANTUM).normalize()
+        with localcontext(prec=_PRECISION):
+            return (sums[name] / weights[name]).quantize(_RETURN_QUANTUM).normalize()
 
     coverage = None
     if holdings:

@@ -23,13 +23,33 @@ class ImportWrite:
     positions: UpsertCounts
 
 
+def check_portfolio_name(name: str) -> str:
+    """Return `name` trimmed; raise ValueError if empty or with control characters."""
+    trimmed = name.strip()
+    if not trimmed:
+        raise ValueError(
+            "portfolio name is empty: give a name such as --portfolio main"
+        )
+    if any(not ch.isprintable() for ch in trimmed) or len(trimmed) > 100:
+        raise ValueError(
+            f"portfolio name {trimmed!r} is invalid: use at most 100 printable "
+            "characters, without control characters"
+        )
+    return trimmed
+
+
 async def write_import(
     store: Store,
     portfolio: str,
     targets: Sequence[TargetPrice],
     positions: Sequence[Position],
 ) -> ImportWrite:
-    """Create the portfolio if needed and upsert every row, all or nothing."""
+    """Create the portfolio if needed and upsert every row, all or nothing.
+
+    Raises:
+        ValueError: if the portfolio name is empty or has control characters.
+    """
+    portfolio = check_portfolio_name(portfolio)
     async with store.sessions.begin() as session:
         pid = await ensure_portfolio(session, portfolio)
         target_counts = await upsert_targets(session, pid, targets)

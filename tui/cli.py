@@ -9,6 +9,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DatabaseError
+
 from domain.errors import TargetdeskError
 from storage.db import DB_ENV
 
@@ -111,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(commands.run_async(handler, args))
     except TargetdeskError as error:
         print(f"targetdesk: {error.title}: {error.detail}", file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseError as error:
+        print(
+            f"targetdesk: cannot use the database {args.db or '(default)'}: "
+            f"{error.orig or error}; check --db or TARGETDESK_DB",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("targetdesk: interrupted", file=sys.stderr)

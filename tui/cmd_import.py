@@ -16,7 +16,7 @@ from domain.imports import (
     read_import_file,
 )
 from domain.symbol_checks import SymbolFlag
-from storage.importer import write_import
+from storage.importer import check_portfolio_name, write_import
 from storage.store import Store
 from tui.symbol_checks import check_report
 
@@ -67,6 +67,11 @@ def print_flags(path: Path, flags: list[SymbolFlag], console: Console) -> None:
 async def run(store: Store, args: argparse.Namespace) -> int:
     """Validate the whole file, then write the accepted rows in one transaction."""
     path = Path(args.file)
+    try:
+        args.portfolio = check_portfolio_name(args.portfolio)
+    except ValueError as error:
+        print(f"targetdesk: {error}", file=sys.stderr)
+        return EXIT_USAGE
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:

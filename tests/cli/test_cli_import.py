@@ -116,3 +116,20 @@ def test_summary_json_counts_targets(tmp_path: Path) -> None:
     assert summary["targets"] == 35
     assert summary["positions"] == 0
     assert summary["coverage_pct"] is None
+
+
+def test_blank_portfolio_name_rejected(tmp_path: Path) -> None:
+    result = targetdesk(
+        tmp_path / "t.db", "import", str(TARGETS_35), "--portfolio", " "
+    )
+    assert result.returncode == 2
+    assert "portfolio name is empty" in result.stderr
+
+
+def test_file_that_is_not_a_database(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("not sqlite\n")
+    result = targetdesk(bogus, "targets")
+    assert result.returncode == 2
+    assert "file is not a database" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -88,3 +88,11 @@ def test_summary_without_positions_has_no_coverage() -> None:
     summary = summarize([], targets=35)
     assert summary.coverage_pct is None
     assert summary.targets == 35
+
+
+def test_huge_target_does_not_overflow() -> None:
+    value = expected_return(
+        PositionType.LONG, D("80"), D("9999999999999999999999999999")
+    )
+    assert value is not None
+    assert value > D("1e28")
