@@ -1,1 +1,1 @@
-"""Benchmarks of targetdesk: run `python -m bench.run_all`; pytest collects none."""
+"""Benchmarks of targetdesk, run with `python -m bench.run_all`. Pytest skips them."""

@@ -1,9 +1,9 @@
 """Refresh benchmark: requests and wall time to resolve 35, 500 and 5,000 symbols.
 
 The real engine runs against the local emulator with both free plans, as the
-demo configures them: FMP free (per-symbol quotes for a sample of about 87
-symbols, 250 requests a day) and Polygon free (grouped daily bars, five
-requests a minute). Each size gets a new emulator, a new database and so an
+demo configures them. FMP free serves per-symbol quotes for a sample of
+about 87 symbols, 250 requests a day. Polygon free serves grouped daily
+bars, five requests a minute. Each size gets a new emulator, a new database and so an
 empty quote cache, and one LONG target per symbol so that the engine
 records each resolved price on a stored target, as in the app. The clock
 starts on Wednesday 2024-05-29 at 18:00 New York time, after that session's
@@ -210,8 +210,8 @@ async def measure(runs: int = RUNS) -> dict[str, Any]:
             }
     counts = [entry["requests"] for entry in sizes.values()]
     flat = max(counts) <= min(counts) + 1
-    # NOTE: with no quota wait the minimum is a few milliseconds of HTTP, so
-    # the 10 % figure compares the engine's own work with one bare request.
+    # NOTE: one request a run causes no quota wait, so the minimum is the bare
+    # HTTP time and the 10 % check compares all of the engine's work with it.
     within = all(
         e["wall_s"] <= e["minimum_s"] * (1 + WALL_TOLERANCE) for e in sizes.values()
     )

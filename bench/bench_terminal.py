@@ -4,9 +4,9 @@ Each case starts a child process on a pty of 80×24 with TERM=xterm-256color
 and reads everything it writes to the terminal.
 
 Start-up: the time from spawning the process to the first read that
-contains text from the first frame: "Target prices" (a pane title) for
-`targetdesk` on a database holding the sample portfolio, and the label's
-text for a bare Textual app with one label (bench/bare_app.py). Median of
+contains text from the first frame. For `targetdesk` on a database holding
+the sample portfolio that text is "Target prices", a pane title. For a bare
+Textual app with one label (bench/bare_app.py) it is the label's text. Median of
 RUNS starts each.
 
 Output: bytes the app writes per second while idle (a window after the

@@ -4,11 +4,11 @@ Responsiveness: the app runs headless at 80×24 on a database with 10,000
 targets. A scripted refresh, passed in through `AppServices.refresh`, streams
 the events of 1,000 fetch jobs (queued, started, succeeded, price resolved)
 in small batches while the benchmark presses the down arrow. Each key's
-latency is the time from posting the key event until Pilot has seen the
-app and every widget of the screen process the messages the key caused,
-followed by the screen update that `pilot.pause()` ends with (layout and
-render of the changed regions into the compositor; a headless app writes
-no bytes to a terminal). The key is posted as the driver posts it, since
+latency starts when the key event is posted. It ends when Pilot has seen
+the app and every widget of the screen process the messages the key caused
+and the screen update that `pilot.pause()` ends with has run: layout and
+render of the changed regions into the compositor. A headless app writes
+no bytes to a terminal. The key is posted as the driver posts it, since
 `pilot.press` and `pilot.pause()` also wait for CPU idle, which sleeps at
 least 20 ms per wait by design and up to 1 s while events stream. A key
 that arrives while the drain timer applies events waits for that drain, so

@@ -1,7 +1,8 @@
 """Run every benchmark one after another and write bench/results/latest.json.
 
 Each benchmark runs in its own process so that one's memory and imports do
-not affect the next. Run: `.venv/bin/python -m bench.run_all`
+not affect the next. Run: `.venv/bin/python -m bench.run_all` or
+`.venv/bin/python bench/run_all.py`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+
+if not __package__:
+    # Run as `python bench/run_all.py`: make the repository importable.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.support import PYTHON, RESULTS_DIR, ROOT, bench_env, machine, now
 
