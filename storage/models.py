@@ -85,6 +85,8 @@ class TargetRecord(Base):
         UniqueConstraint(
             "portfolio_id", "symbol", "position_type", name="uq_target_prices_key"
         ),
+        # A refresh updates every target of a symbol across portfolios.
+        Index("ix_target_prices_symbol", "symbol"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

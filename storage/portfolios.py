@@ -93,6 +93,7 @@ _POSITION_FIELDS = (
 """Stored position columns, unique key first, in the order `upsert_positions` builds."""
 _TARGETS = Base.metadata.tables[TargetRecord.__tablename__]
 _POSITIONS = Base.metadata.tables[PositionRecord.__tablename__]
+_MATCH_SYMBOL = "match_symbol"
 _ROW_ID = "row_id"
 """Bind name of the primary key in updates, since "id" clashes with the SET list."""
 
@@ -378,20 +379,33 @@ async def record_resolutions(
     """Store the price each symbol resolved to on every target with that symbol.
 
     A user-supplied price is not copied: the target's own `current_price`
-    stays the single place it lives, so a later import updates it.
+    stays the single place it lives, so a later import updates it. All
+    symbols go to the database in one executemany.
     """
+    if not resolutions:
+        return
+    table = _TARGETS
+    names = ["resolved_price", "price_source", "price_as_of", "price_session"]
+    names.append("price_reason")
+    statement = (
+        update(table)
+        .where(table.c.symbol == bindparam(_MATCH_SYMBOL))
+        .values({name: bindparam(name) for name in names})
+    )
+    rows = []
     for symbol, resolved in resolutions.items():
         keep = resolved.source is not None and resolved.source != PriceSource.USER
-        await session.execute(
-            update(TargetRecord)
-            .where(TargetRecord.symbol == symbol)
-            .values(
-                resolved_price=resolved.price if keep else None,
-                price_source=resolved.source.value
-                if keep and resolved.source
-                else None,
-                price_as_of=resolved.as_of if keep else None,
-                price_session=resolved.session if keep else None,
-                price_reason=resolved.reason,
+        source = resolved.source.value if keep and resolved.source else None
+        rows.append(
+            (
+                resolved.price if keep else None,
+                source,
+                resolved.as_of if keep else None,
+                resolved.session if keep else None,
+                resolved.reason,
+                symbol,
             )
         )
+    binds = [(name, table.c[name]) for name in names]
+    binds.append((_MATCH_SYMBOL, table.c.symbol))
+    await _execute_many(await session.connection(), statement, binds, rows)

@@ -86,3 +86,19 @@ def test_cli_reports_newer_database(db_path: Path, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "newer targetdesk" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_migrations_match_models(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy.engine import Connection
+
+    from storage.models import Base
+
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection)
+        return list(compare_metadata(context, Base.metadata))
+
+    async with store.engine.connect() as connection:
+        diff = await connection.run_sync(differences)
+    assert diff == []
