@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.quotes import Quote, TickerInfo
+from storage.bulk import execute_many
 from storage.models import (
     Base,
     ErrorRecord,
@@ -31,19 +32,15 @@ def _upsert(session: AsyncSession, model: type[Base]) -> Any:
 async def save_quotes(session: AsyncSession, quotes: Iterable[Quote]) -> int:
     """Cache quotes, replacing any for the same symbol, session and source."""
     rows = [
-        {
-            "symbol": q.symbol,
-            "session": q.session,
-            "source": q.source,
-            "price": q.price,
-            "as_of": q.as_of,
-            "fetched_at": q.fetched_at,
-        }
-        for q in quotes
+        (q.symbol, q.session, q.source, q.price, q.as_of, q.fetched_at) for q in quotes
     ]
     if not rows:
         return 0
-    statement = _upsert(session, QuoteRecord)
+    table = Base.metadata.tables[QuoteRecord.__tablename__]
+    names = ["symbol", "session", "source", "price", "as_of", "fetched_at"]
+    statement = _upsert(session, QuoteRecord).values(
+        {name: bindparam(name) for name in names}
+    )
     statement = statement.on_conflict_do_update(
         index_elements=["symbol", "session", "source"],
         set_={
@@ -52,7 +49,8 @@ async def save_quotes(session: AsyncSession, quotes: Iterable[Quote]) -> int:
             "fetched_at": statement.excluded.fetched_at,
         },
     )
-    await session.execute(statement, rows)
+    binds = [(name, table.c[name]) for name in names]
+    await execute_many(await session.connection(), statement, binds, rows)
     return len(rows)
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Insert,
     Row,
     Table,
@@ -31,6 +30,7 @@ from domain.models import (
     TargetPrice,
 )
 from domain.quotes import Quote
+from storage.bulk import execute_many
 from storage.models import Base, PortfolioRow, PositionRecord, TargetRecord
 
 
@@ -147,42 +147,6 @@ async def _stored_rows(
     return list(result.all())
 
 
-async def _execute_many(
-    connection: AsyncConnection,
-    statement: Insert | Update,
-    binds: Sequence[tuple[str, Column[Any]]],
-    rows: Sequence[Sequence[Any]],
-) -> None:
-    """Run `statement` once per row through the driver's executemany.
-
-    `binds` names each bind parameter and the column whose type converts its
-    value, in the order of the values in each row. The bind processors
-    convert values exactly as the ORM would, but once per value instead of
-    through the ORM's and Core's per-row parameter work, which took several
-    times as long as the SQLite insert itself at 100,000 rows (measured with
-    bench/bench_import.py).
-    """
-    dialect = connection.dialect
-    names = [name for name, _column in binds]
-    compiled = statement.compile(dialect=dialect, column_keys=names)
-    columns: list[list[Any]] = [list(values) for values in zip(*rows, strict=True)]
-    for index, (_name, column) in enumerate(binds):
-        process = column.type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
-            columns[index] = [process(value) for value in columns[index]]
-    parameters: list[Any]
-    if compiled.positional:
-        position = {name: index for index, name in enumerate(names)}
-        order = [position[key] for key in compiled.positiontup or ()]
-        parameters = list(zip(*(columns[i] for i in order), strict=True))
-    else:
-        parameters = [
-            dict(zip(names, values, strict=True))
-            for values in zip(*columns, strict=True)
-        ]
-    await connection.exec_driver_sql(compiled.string, parameters)
-
-
 def _insert_statement(table: Table, names: Sequence[str]) -> Insert:
     return insert(table).values({name: bindparam(name) for name in names})
 
@@ -225,10 +189,10 @@ async def _upsert(
     if new:
         inserted = [("portfolio_id", table.c.portfolio_id), *binds]
         statement = _insert_statement(table, [name for name, _ in inserted])
-        await _execute_many(connection, statement, inserted, new)
+        await execute_many(connection, statement, inserted, new)
     if changed:
         updated = [(_ROW_ID, table.c.id), *binds]
-        await _execute_many(
+        await execute_many(
             connection, _update_statement(table, names), updated, changed
         )
     return UpsertCounts(len(new), len(changed), len(rows) - len(new) - len(changed))
@@ -408,4 +372,4 @@ async def record_resolutions(
         )
     binds = [(name, table.c[name]) for name in names]
     binds.append((_MATCH_SYMBOL, table.c.symbol))
-    await _execute_many(await session.connection(), statement, binds, rows)
+    await execute_many(await session.connection(), statement, binds, rows)
