@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.quotes import Quote, TickerInfo
@@ -25,6 +25,9 @@ from storage.models import (
 def _upsert(session: AsyncSession, model: type[Base]) -> Any:
     """Return the dialect's INSERT that supports ON CONFLICT (SQLite or PostgreSQL)."""
     if session.get_bind().dialect.name == "postgresql":
+        # Imported here: the PostgreSQL dialect costs start-up time otherwise.
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(model)
     return sqlite.insert(model)
 
