@@ -8,6 +8,7 @@ import sys
 from rich.console import Console
 
 from domain.events import utc_now
+from domain.models import PriceSource
 from domain.returns import PortfolioSummary
 from domain.views import TARGET_JSON_KEYS, TargetView, target_view_json
 from storage.market import list_errors
@@ -28,12 +29,14 @@ EXIT_USAGE = 2
 
 
 def _source_text(view: TargetView) -> str:
+    """Name the price's source in words; stale prices carry their age in sessions."""
     resolved = view.resolved
     if resolved.source is None:
         return "unresolved"
-    text = resolved.source.value
+    names = {PriceSource.FRESH_CACHE: "cache", PriceSource.STALE_CACHE: "cache"}
+    text = names.get(resolved.source, resolved.source.value)
     if resolved.stale and resolved.age_sessions is not None:
-        text += f" ({resolved.age_sessions}d old)"
+        text = f"stale {resolved.age_sessions}d {text}"
     return text
 
 
@@ -77,12 +80,15 @@ async def targets(store: Store, args: argparse.Namespace) -> int:
             for v in views
         ]
         columns = ["Portfolio", "Symbol", "Type", "Price", "Source", "EOY"]
-        columns += ["EOY %", "Next yr %", "Downside %"]
+        columns += ["EOY %", "Next %", "Down %"]
+        if args.portfolio is not None:
+            columns = columns[1:]
+            rows = [row[1:] for row in rows]
         print_table(
             Console(highlight=False),
             columns,
             rows,
-            right=["Price", "EOY", "EOY %", "Next yr %", "Downside %"],
+            right=["Price", "EOY", "EOY %", "Next %", "Down %"],
         )
     return EXIT_OK
 

@@ -36,10 +36,24 @@ def print_table(
     title: str | None = None,
     right: Sequence[str] = (),
 ) -> None:
-    """Print rows as a table; columns named in `right` are right-aligned."""
-    table = Table(title=title, header_style="bold", expand=False)
-    for column in columns:
-        table.add_column(column, justify="right" if column in right else "left")
+    """Print rows as a table; columns named in `right` are right-aligned numbers.
+
+    Number columns keep their full width, so a narrow terminal shortens the
+    text columns (with an ellipsis) but never cuts a number.
+    """
+    table = Table(
+        title=title,
+        header_style="bold underline",
+        box=None,
+        padding=(0, 2, 0, 0),
+        pad_edge=False,
+    )
+    for index, column in enumerate(columns):
+        if column in right:
+            widest = max([len(column), *(len(row[index]) for row in rows)])
+            table.add_column(column, justify="right", no_wrap=True, min_width=widest)
+        else:
+            table.add_column(column, overflow="ellipsis", no_wrap=True)
     for row in rows:
         table.add_row(*row)
     console.print(table)
