@@ -93,6 +93,14 @@ async def run(store: Store, args: argparse.Namespace) -> int:
     )
     if args.dry_run:
         out.print(summary + "; dry run, nothing written", markup=False)
+    elif not targets and not positions:
+        out.print(summary + "; nothing written", markup=False)
+        print(
+            f"targetdesk: every row of {path.name} was rejected; fix them and "
+            "import again",
+            file=sys.stderr,
+        )
+        return EXIT_PARTIAL
     else:
         written = await write_import(store, args.portfolio, targets, positions)
         counts = written.targets if targets else written.positions

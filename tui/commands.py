@@ -10,8 +10,9 @@ from collections.abc import Awaitable, Callable
 
 from rich.console import Console
 
+from domain.errors import TargetdeskError
 from domain.events import utc_now
-from storage.db import resolve_database_url
+from storage.db import DB_ENV, resolve_database_url, sqlite_path
 from storage.store import Store
 from tui import cmd_show
 from tui.cli import EXIT_OK
@@ -48,6 +49,9 @@ async def _doctor(store: Store, args: argparse.Namespace) -> int:
     return await cmd_doctor.run(store, args)
 
 
+READ_ONLY = frozenset({"targets", "summary", "errors", "db-current"})
+"""Commands that only read, so a missing database file is an error, not created."""
+
 HANDLERS: dict[str, Handler] = {
     "refresh": _refresh,
     "doctor": _doctor,
@@ -63,6 +67,17 @@ HANDLERS: dict[str, Handler] = {
 async def run_async(handler: str, args: argparse.Namespace) -> int:
     """Open the database and run one subcommand on it."""
     url = resolve_database_url(args.db)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        if handler in READ_ONLY:
+            raise TargetdeskError(
+                "Database not found",
+                f"{path} does not exist: import a file first, or check --db "
+                f"and ${DB_ENV}",
+            )
+        if handler == "import" and args.dry_run:
+            # A dry run reads nothing stored, so it must not create the file.
+            url = "sqlite+aiosqlite:///:memory:"
     store = await Store.open(url, upgrade=handler != "db-current")
     try:
         return await HANDLERS[handler](store, args)

@@ -67,7 +67,38 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     )
     assert result.returncode == 0
     assert "dry run" in result.stdout
+    assert not db.exists()
+
+
+def test_dry_run_leaves_existing_database_alone(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    targetdesk(db, "db", "upgrade")
+    targetdesk(db, "import", str(TARGETS_35), "--portfolio", "real", "--dry-run")
     assert json.loads(targetdesk(db, "targets", "--format", "json").stdout) == []
+
+
+def test_listing_missing_database_fails(tmp_path: Path) -> None:
+    db = tmp_path / "nowhere" / "t.db"
+    result = targetdesk(db, "targets")
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+    assert not db.parent.exists()
+
+
+def test_all_rows_rejected_creates_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "symbol,position_type,target_eoy,target_next_year,downside,current_price\n"
+        "SHO{,LONG,1,2,3,4\n"
+    )
+    db = tmp_path / "t.db"
+    targetdesk(db, "db", "upgrade")
+    result = targetdesk(db, "import", str(bad), "--portfolio", "p")
+    assert result.returncode == 1
+    assert "every row" in result.stderr
+    summary = targetdesk(db, "summary", "--portfolio", "p")
+    assert summary.returncode == 2
+    assert "not found" in summary.stderr
 
 
 def test_unreadable_file_exits_2(tmp_path: Path) -> None:
