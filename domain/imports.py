@@ -25,6 +25,7 @@ from domain.csvfile.cells import (
     detect_decimal_style,
 )
 from domain.csvfile.decoding import decode_bytes
+from domain.csvfile.fast import read_clean_targets
 from domain.csvfile.header import Field, Header, find_header
 from domain.csvfile.merge import merge_duplicates
 from domain.csvfile.positions import read_positions
@@ -103,12 +104,22 @@ def parse_import_bytes(
     path: str,
     *,
     on_progress: Callable[[int, int], None] | None = None,
+    fast: bool = True,
 ) -> ImportReport:
     """Validate the bytes of a CSV file, named `path` in messages.
+
+    A clean target file goes through a columnar fast path unless `fast` is
+    False; the report is the same either way.
 
     Raises:
         ImportFileError: if the file cannot be imported at all.
     """
+    if fast:
+        clean = read_clean_targets(data, path)
+        if clean is not None:
+            if on_progress is not None:
+                on_progress(clean.data_rows, clean.data_rows)
+            return clean
     text, encoding = decode_bytes(data, path)
     if not text.strip():
         raise ImportFileError(path, "no data rows", "the file is empty")

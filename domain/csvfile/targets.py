@@ -22,6 +22,8 @@ PROGRESS_INTERVAL = 5000
 """Rows between two progress callbacks."""
 
 _ZERO = Decimal(0)
+MAX_VALUE = Decimal(10) ** 12
+"""Smallest price rejected as too large; no listed security trades near it."""
 # Tickers already in the form that `normalize_symbol` returns, so the call
 # can be skipped.
 _CANONICAL_TICKER = re.compile(r"[A-Z0-9]{1,6}(?:\.[A-Z]{1,2})?")
@@ -174,6 +176,19 @@ def read_targets(
                     )
                     failed = True
                     continue
+            if value >= MAX_VALUE:
+                issues.append(
+                    RowIssue(
+                        path,
+                        line,
+                        name,
+                        text,
+                        f"{name} is too large: write a price below 1,000,000,000,000",
+                        Severity.ERROR,
+                    )
+                )
+                failed = True
+                continue
             if value <= _ZERO:
                 issues.append(
                     RowIssue(

@@ -249,9 +249,21 @@ def test_progress_reported() -> None:
         (HEADER + "\n" + rows + "\n").encode(),
         "big.csv",
         on_progress=lambda done, total: calls.append((done, total)),
+        fast=False,
     )
     assert calls[-1] == (12_000, 12_000)
     assert calls[0] == (5_000, 12_000)
+
+
+def test_fast_path_reports_final_progress() -> None:
+    rows = "\n".join(f"S{number},LONG,1,,,2" for number in range(12_000))
+    calls: list[tuple[int, int]] = []
+    parse_import_bytes(
+        (HEADER + "\n" + rows + "\n").encode(),
+        "big.csv",
+        on_progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(12_000, 12_000)]
 
 
 def test_nul_bytes_do_not_crash() -> None:
