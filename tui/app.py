@@ -27,7 +27,8 @@ from domain.events import (
     RefreshFinished,
 )
 from domain.models import PositionType
-from storage.market import list_errors
+from providers.limiter import quota_day
+from storage.market import list_errors, usage
 from storage.portfolios import PortfolioInfo, delete_target, list_portfolios
 from storage.store import Store
 from storage.views import load_summary, load_target_views
@@ -43,9 +44,6 @@ logger = logging.getLogger(__name__)
 
 DRAIN_INTERVAL = 0.2
 """Seconds between applying buffered engine events to the panes."""
-
-TICK_INTERVAL = 1.0
-"""Seconds between countdown updates."""
 
 DEFAULT_PORTFOLIO = "main"
 """Portfolio an import goes to when the database has none yet."""
@@ -122,7 +120,6 @@ class TargetdeskApp(App[None]):
             self.queue_pane.colour = False
         self.sub_title = self.services.demo_note or self.store.where
         self.set_interval(DRAIN_INTERVAL, self.drain_events)
-        self.set_interval(TICK_INTERVAL, self.tick)
         self.target_pane.table.focus()
         self.load_everything()
 
@@ -150,7 +147,22 @@ class TargetdeskApp(App[None]):
             entries = await list_errors(session)
         self.error_pane.error_log.load(entries)
         self.error_pane.show_log()
+        await self._load_providers()
         await self._load_portfolio(self.portfolio)
+
+    async def _load_providers(self) -> None:
+        """List the configured providers with today's request count."""
+        plans = self.services.providers
+        if not plans:
+            return
+        now = self.clock()
+        day = quota_day(now)
+        board = self.queue_pane.board
+        async with self.store.sessions() as session:
+            for plan in plans:
+                used = await usage(session, plan.provider, day)
+                board.add_plan(plan, used if plan.per_day is not None else None)
+        self.queue_pane.show_status(now)
 
     @work(exclusive=True, group="load", exit_on_error=False)
     async def load_portfolio(self, name: str | None) -> None:
@@ -242,10 +254,6 @@ class TargetdeskApp(App[None]):
             message += f" {len(event.unresolved)} without a live price; t retries."
         self.notify(message, severity="warning" if event.unresolved else "information")
         self.reload_summary()
-
-    def tick(self) -> None:
-        """Advance the countdowns in the fetch queue."""
-        self.queue_pane.tick(self.clock())
 
     # Refresh
 

@@ -63,7 +63,10 @@ def _refresher(store: Store, engine: Engine, settings: EngineSettings) -> AppSer
     async def refresh(symbols: Sequence[str] | None, emit: EventSink) -> object:
         return await refresh_symbols(store, engine, symbols, emit)
 
-    services = AppServices(refresh=refresh if engine.slots else None)
+    services = AppServices(
+        refresh=refresh if engine.slots else None,
+        providers=tuple(slot.limiter.plan for slot in engine.slots),
+    )
     if services.refresh is not None:
         services.check_symbols_online = True
         services.provider_settings = settings

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from domain.events import Event
 from domain.resolution import DEFAULT_STALE_SESSIONS
+from providers.plans import Plan
 from providers.setup import EngineSettings
 
 EventSink = Callable[[Event], None]
@@ -33,6 +34,8 @@ class AppServices:
             Polygon; without it only known renames and cached data are checked.
         provider_settings: Provider settings of that lookup; None loads them
             from the environment.
+        providers: Plans of the providers the engine uses, in order of
+            preference. The status line lists them from the start.
     """
 
     refresh: RefreshFunction | None = None
@@ -41,3 +44,4 @@ class AppServices:
     export_dir: Path | None = None
     check_symbols_online: bool = False
     provider_settings: EngineSettings | None = None
+    providers: tuple[Plan, ...] = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from tui_helpers import (
     ScriptedRefresh,
     at,
     cell_text,
+    fixed_clock,
     make_app,
     settle,
 )
@@ -32,9 +34,13 @@ from domain.events import (
     RefreshFinished,
     RetryScheduled,
 )
+from providers.limiter import quota_day
+from providers.plans import plan_for
+from storage.market import add_usage
 from storage.store import Store
 from tui.app import DRAIN_INTERVAL, TargetdeskApp
 from tui.sample import load_demo_data
+from tui.services import AppServices
 from tui.widgets import ErrorPane, QueuePane, TargetPane
 
 
@@ -358,6 +364,58 @@ async def test_countdown_ticks_each_second(store: Store) -> None:
         await pilot.pause(1.2)
         assert state_cell(app, "j1") == "retry in 3s"
         hold.set()
+
+
+async def test_status_lists_plans_at_start(store: Store) -> None:
+    async with store.sessions.begin() as session:
+        await add_usage(session, "fmp", quota_day(NOW), 40)
+    services = AppServices(
+        refresh=ScriptedRefresh([]),
+        providers=(plan_for("fmp", "free"), plan_for("polygon", "free")),
+    )
+    app = TargetdeskApp(store, services=services, clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = status_line(app)
+        assert line.startswith("fmp ready, 40/250 today · polygon ready")
+
+
+async def test_idle_queue_stops_ticking(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticks: list[dt.datetime] = []
+    original = QueuePane.tick
+
+    def counting(self: QueuePane, now: dt.datetime) -> None:
+        ticks.append(now)
+        original(self, now)
+
+    monkeypatch.setattr(QueuePane, "tick", counting)
+    now = [NOW]
+    refresh = ScriptedRefresh(
+        [
+            queued("j1", "AAPL"),
+            ProviderPaused(at=NOW, provider="fmp", until=at(3), cause="429"),
+            JobSucceeded(at=NOW, job_id="j1", provider="fmp", resolved=("AAPL",)),
+        ]
+    )
+    app = make_app(store, refresh=refresh, clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 1.2)
+        assert not app.queue_pane.ticking
+        assert ticks == []
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        assert app.queue_pane.ticking
+        assert "fmp paused 3s" in status_line(app)
+        now[0] = at(11)
+        await pilot.pause(1.2)
+        assert "fmp ready" in status_line(app)
+        assert app.queue_pane.table.row_count == 0
+        assert not app.queue_pane.ticking
+        ticked = len(ticks)
+        await pilot.pause(1.2)
+        assert len(ticks) == ticked
 
 
 async def test_palette_lists_app_commands(store: Store) -> None:

@@ -135,7 +135,7 @@ def test_done_job_folds_after_delay() -> None:
     assert len(state.visible(at(11), show_finished=True)) == 1
 
 
-def test_failed_job_does_not_fold() -> None:
+def test_failed_job_folds_later() -> None:
     state = QueueState()
     state.apply(
         [
@@ -143,7 +143,107 @@ def test_failed_job_does_not_fold() -> None:
             JobFailed(at=NOW, job_id="j1", provider="fmp", kind="x", message="y"),
         ]
     )
-    assert len(state.visible(at(600), show_finished=False)) == 1
+    assert len(state.visible(at(11), show_finished=False)) == 1
+    assert state.visible(at(31), show_finished=False) == []
+    assert len(state.visible(at(31), show_finished=True)) == 1
+
+
+def test_cancelled_job_folds_later() -> None:
+    state = QueueState()
+    state.apply([queued()])
+    state.cancel_unfinished(NOW)
+    assert len(state.visible(at(11), show_finished=False)) == 1
+    assert state.visible(at(31), show_finished=False) == []
+
+
+def failed(job_id: str) -> JobFailed:
+    return JobFailed(at=NOW, job_id=job_id, provider="fmp", kind="x", message="y")
+
+
+def resolved_from(symbol: str, source: str) -> PriceResolved:
+    return PriceResolved(
+        at=NOW,
+        symbol=symbol,
+        source=source,
+        price=Decimal(1),
+        session=SESSION,
+        stale=False,
+        age_sessions=0,
+    )
+
+
+def test_resolved_changes_only_failed_jobs() -> None:
+    state = QueueState()
+    state.apply(
+        [
+            queued("j1", "AAPL"),
+            queued("j2", "AAPL", "MSFT"),
+            queued("j3", "AAPL"),
+            queued("j4", "MSFT"),
+            failed("j1"),
+            failed("j2"),
+            JobSucceeded(at=NOW, job_id="j3", provider="fmp", resolved=("AAPL",)),
+        ]
+    )
+    changed = state.apply([resolved_from("AAPL", "polygon")])
+    assert changed == {"j1", "j2"}
+    assert state.jobs["j1"].state_text(NOW) == "fell back to polygon"
+    assert state.jobs["j2"].state_text(NOW) == "fell back to polygon"
+    assert state.jobs["j3"].state is JobState.DONE
+    assert state.jobs["j4"].state is JobState.QUEUED
+
+
+def test_resolved_adds_each_source_once() -> None:
+    state = QueueState()
+    state.apply([queued("j1", "AAPL", "MSFT"), failed("j1")])
+    state.apply([resolved_from("AAPL", "stale_cache")])
+    changed = state.apply(
+        [resolved_from("MSFT", "fresh_cache"), resolved_from("MSFT", "user")]
+    )
+    assert changed == {"j1"}
+    assert state.jobs["j1"].fallback_sources == ("cache", "user")
+
+
+def test_resolved_from_own_provider_ignored() -> None:
+    state = QueueState()
+    state.apply([queued("j1", "AAPL"), failed("j1")])
+    assert state.apply([resolved_from("AAPL", "fmp")]) == set()
+    assert state.jobs["j1"].state is JobState.FAILED
+
+
+def test_cleared_failed_jobs_not_changed() -> None:
+    state = QueueState()
+    state.apply([queued("j1", "AAPL"), failed("j1")])
+    assert state.clear_finished() == {"j1"}
+    state.apply([queued("j2", "AAPL")])
+    assert state.apply([resolved_from("AAPL", "polygon")]) == set()
+    assert state.jobs["j2"].state is JobState.QUEUED
+
+
+def test_resolved_many_symbols_each_changed() -> None:
+    state = QueueState()
+    count = 2_000
+    events = []
+    for n in range(count):
+        events += [queued(f"j{n}", f"S{n}"), failed(f"j{n}")]
+    state.apply(events)
+    changed = state.apply([resolved_from(f"S{n}", "polygon") for n in range(count)])
+    assert len(changed) == count
+    assert all(job.state is JobState.FELL_BACK for job in state.jobs.values())
+
+
+def test_changes_with_time_cases() -> None:
+    state = QueueState()
+    state.apply([queued("j1", "AAPL")])
+    assert not state.changes_with_time(NOW, show_finished=False)
+    state.apply(
+        [JobStarted(at=NOW, job_id="j1", provider="fmp", endpoint="quote", attempt=1)]
+    )
+    assert state.changes_with_time(NOW, show_finished=False)
+    state.apply([JobSucceeded(at=NOW, job_id="j1", provider="fmp", resolved=("AAPL",))])
+    assert state.changes_with_time(at(5), show_finished=False)
+    assert not state.changes_with_time(at(5), show_finished=True)
+    assert not state.changes_with_time(at(11), show_finished=False)
 
 
 def test_cancel_marks_unfinished_only() -> None:

@@ -14,6 +14,7 @@ from domain.events import (
     ProviderResumed,
     QuotaUsed,
 )
+from providers.plans import plan_for
 from tui.state.jobs import QueueState
 from tui.state.providers import ProviderBoard, estimate_remaining
 
@@ -51,6 +52,41 @@ def test_quota_shows_used_of_limit() -> None:
         ]
     )
     assert board.lines(NOW) == ["fmp ready, 41/250 today"]
+
+
+def test_plans_listed_before_events() -> None:
+    board = ProviderBoard()
+    board.add_plan(plan_for("fmp", "free"), used_today=0)
+    board.add_plan(plan_for("polygon", "free"))
+    assert board.lines(NOW) == ["fmp ready, 0/250 today", "polygon ready"]
+    assert board.providers["polygon"].minute_limit == 5
+
+
+def test_plan_keeps_newer_quota_count() -> None:
+    board = ProviderBoard()
+    board.apply(
+        [
+            QuotaUsed(
+                at=NOW,
+                provider="fmp",
+                used_today=7,
+                daily_limit=250,
+                used_this_minute=1,
+                minute_limit=None,
+            )
+        ]
+    )
+    board.add_plan(plan_for("fmp", "free"), used_today=3)
+    assert board.lines(NOW) == ["fmp ready, 7/250 today"]
+
+
+def test_any_paused_until_pause_ends() -> None:
+    board = ProviderBoard()
+    board.add_plan(plan_for("polygon", "free"))
+    assert not board.any_paused(NOW)
+    board.apply([ProviderPaused(at=NOW, provider="polygon", until=at(2), cause="429")])
+    assert board.any_paused(at(1))
+    assert not board.any_paused(at(2))
 
 
 def test_disabled_shows_reason() -> None:

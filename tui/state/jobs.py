@@ -20,7 +20,10 @@ from domain.events import (
 from tui.state.format import format_seconds
 
 FOLD_AFTER = dt.timedelta(seconds=10)
-"""How long a job that finished without a failure stays visible."""
+"""How long a job that finished with an answer stays visible."""
+
+FAILED_FOLD_AFTER = dt.timedelta(seconds=30)
+"""How long a failed or cancelled job stays visible; the error log keeps the cause."""
 
 
 class JobState(StrEnum):
@@ -44,6 +47,8 @@ class JobState(StrEnum):
 _FINISHED = frozenset(
     {JobState.DONE, JobState.FELL_BACK, JobState.FAILED, JobState.CANCELLED}
 )
+_TIMED = frozenset({JobState.WAITING, JobState.RETRY, JobState.IN_FLIGHT})
+"""States whose row shows a countdown or a running elapsed time."""
 
 SOURCE_LABELS = {
     "fresh_cache": "cache",
@@ -109,14 +114,27 @@ class Job:
         end = self.finished_at or now
         return format_seconds((end - self.started_at).total_seconds())
 
-    def is_folded(self, now: dt.datetime) -> bool:
-        """Whether the job finished well enough, long enough ago, to hide it.
+    @property
+    def has_countdown(self) -> bool:
+        """Whether the row's text changes as time passes: a wait, retry or request."""
+        return self.state in _TIMED
 
-        Failed and cancelled jobs stay visible until the next refresh starts.
+    def folds_at(self) -> dt.datetime | None:
+        """When the finished job stops being listed; None while it runs."""
+        if self.finished_at is None or not self.state.finished:
+            return None
+        if self.state in (JobState.DONE, JobState.FELL_BACK):
+            return self.finished_at + FOLD_AFTER
+        return self.finished_at + FAILED_FOLD_AFTER
+
+    def is_folded(self, now: dt.datetime) -> bool:
+        """Whether the job finished long enough ago to hide it.
+
+        Done jobs fold after FOLD_AFTER, failed and cancelled ones after the
+        longer FAILED_FOLD_AFTER.
         """
-        if self.state not in (JobState.DONE, JobState.FELL_BACK):
-            return False
-        return self.finished_at is not None and now - self.finished_at >= FOLD_AFTER
+        folds_at = self.folds_at()
+        return folds_at is not None and now >= folds_at
 
 
 @dataclass(slots=True)
@@ -124,6 +142,9 @@ class QueueState:
     """Jobs of the current refresh by id, in the order they were queued."""
 
     jobs: dict[str, Job] = field(default_factory=dict)
+    _failed_by_symbol: dict[str, list[str]] = field(default_factory=dict)
+    """Ids of failed and fallen-back jobs per symbol, so that a PriceResolved
+    event looks only at the jobs it can change."""
 
     def apply(self, events: Iterable[Event]) -> set[str]:
         """Apply events in order and return the ids of the jobs they changed."""
@@ -152,6 +173,9 @@ class QueueState:
         if updated is job:
             return []
         self.jobs[job.job_id] = updated
+        if updated.state is JobState.FAILED and job.state is not JobState.FAILED:
+            for symbol in updated.symbols:
+                self._failed_by_symbol.setdefault(symbol, []).append(job.job_id)
         return [job.job_id]
 
     def _apply_resolved(self, event: PriceResolved) -> list[str]:
@@ -160,19 +184,18 @@ class QueueState:
             return []
         label = SOURCE_LABELS.get(event.source, event.source)
         changed = []
-        for job in list(self.jobs.values()):
-            if event.symbol not in job.symbols:
-                continue
+        for job_id in self._failed_by_symbol.get(event.symbol, ()):
+            job = self.jobs[job_id]
             if job.state not in (JobState.FAILED, JobState.FELL_BACK):
                 continue
             if label == job.provider or label in job.fallback_sources:
                 continue
-            self.jobs[job.job_id] = replace(
+            self.jobs[job_id] = replace(
                 job,
                 state=JobState.FELL_BACK,
                 fallback_sources=(*job.fallback_sources, label),
             )
-            changed.append(job.job_id)
+            changed.append(job_id)
         return changed
 
     def cancel_unfinished(self, at: dt.datetime) -> set[str]:
@@ -191,6 +214,7 @@ class QueueState:
         removed = {key for key, job in self.jobs.items() if job.state.finished}
         for key in removed:
             del self.jobs[key]
+        self._failed_by_symbol.clear()
         return removed
 
     def pending(self) -> list[Job]:
@@ -206,6 +230,18 @@ class QueueState:
             elif job.state is JobState.DONE:
                 symbols.update(dict.fromkeys(job.missing))
         return list(symbols)
+
+    def changes_with_time(self, now: dt.datetime, *, show_finished: bool) -> bool:
+        """Whether a listed row changes as time passes: a countdown or a fold due."""
+        for job in self.jobs.values():
+            if job.has_countdown:
+                return True
+            if show_finished:
+                continue
+            folds_at = job.folds_at()
+            if folds_at is not None and folds_at > now:
+                return True
+        return False
 
     def visible(self, now: dt.datetime, *, show_finished: bool) -> list[Job]:
         """Jobs to list, in queue order; finished ones fold unless asked for."""

@@ -13,6 +13,7 @@ from domain.events import (
     ProviderResumed,
     QuotaUsed,
 )
+from providers.plans import Plan
 from tui.state.format import format_seconds
 from tui.state.jobs import Job, JobState
 
@@ -54,9 +55,26 @@ class ProviderStatus:
 
 @dataclass(slots=True)
 class ProviderBoard:
-    """Status of every provider that an event has named, in order of appearance."""
+    """Status of every configured provider, then of any other an event names."""
 
     providers: dict[str, ProviderStatus] = field(default_factory=dict)
+
+    def add_plan(self, plan: Plan, used_today: int | None = None) -> None:
+        """List a configured provider with its plan's limits, before any event.
+
+        `used_today` is the day's request count so far; None leaves it out of
+        the status text until a request is counted. A count that a QuotaUsed
+        event already set is kept, because it is newer.
+        """
+        current = self._status(plan.provider)
+        if current.used_today is not None:
+            used_today = current.used_today
+        self.providers[plan.provider] = replace(
+            current,
+            used_today=used_today,
+            daily_limit=plan.per_day,
+            minute_limit=plan.per_minute,
+        )
 
     def apply(self, events: Iterable[Event]) -> bool:
         """Apply events in order; return whether any status changed."""
@@ -99,6 +117,10 @@ class ProviderBoard:
             return False
         self.providers[status.name] = status
         return True
+
+    def any_paused(self, now: dt.datetime) -> bool:
+        """Whether a provider's pause is in force at `now`."""
+        return any(status.is_paused(now) for status in self.providers.values())
 
     def lines(self, now: dt.datetime) -> list[str]:
         """One status text per provider."""

@@ -10,12 +10,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from tui.state.format import format_seconds
 from tui.state.jobs import Job, JobState, QueueState
 from tui.state.providers import ProviderBoard, estimate_remaining
+
+TICK_INTERVAL = 1.0
+"""Seconds between countdown updates while a countdown or pause runs."""
 
 QUEUE_COLUMNS = (
     ("job", "Job"),
@@ -81,6 +85,12 @@ class QueuePane(Vertical):
         """Whether states are coloured; False under NO_COLOR."""
         self.idle_text = idle_text
         """Status line text before any refresh has run."""
+        self._status_shown = idle_text
+        self._cells_shown: dict[str, dict[str, tuple[str, str]]] = {}
+        """Text and style of each cell in the table, by job id and column key."""
+        self._ticker: Timer | None = None
+        self.ticking = False
+        """Whether the countdown timer runs; it stops while nothing counts down."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.idle_text, id="provider-status")
@@ -91,7 +101,7 @@ class QueuePane(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Fetch queue"
-        self.query_one("#provider-status", Static).update(self.idle_text)
+        self._ticker = self.set_interval(TICK_INTERVAL, self._on_tick, pause=True)
 
     @property
     def table(self) -> DataTable[object]:
@@ -113,20 +123,26 @@ class QueuePane(Vertical):
         }
 
     def _show_job(self, job: Job, now: dt.datetime) -> None:
-        table = self.table
-        cells = self._cells(job, now)
+        """Add, update or hide the job's row, touching only cells whose text changed."""
         if job.is_folded(now) and not self.show_finished:
             self._hide(job.job_id)
             return
-        try:
-            table.get_row_index(job.job_id)
-        except RowDoesNotExist:
+        cells = self._cells(job, now)
+        shown = self._cells_shown.get(job.job_id)
+        table = self.table
+        if shown is None:
             table.add_row(*(cells[key] for key, _l in QUEUE_COLUMNS), key=job.job_id)
+            self._cells_shown[job.job_id] = _signatures(cells)
             return
         for key, _label in QUEUE_COLUMNS:
-            table.update_cell(job.job_id, key, cells[key], update_width=True)
+            signature = _signature(cells[key])
+            if shown.get(key) != signature:
+                table.update_cell(job.job_id, key, cells[key], update_width=True)
+                shown[key] = signature
 
     def _hide(self, job_id: str) -> None:
+        if self._cells_shown.pop(job_id, None) is None:
+            return
         try:
             self.table.remove_row(job_id)
         except RowDoesNotExist:
@@ -145,34 +161,62 @@ class QueuePane(Vertical):
                 self._show_job(job, now)
         self.show_status(now)
 
+    def _on_tick(self) -> None:
+        self.tick(self.clock())
+
     def tick(self, now: dt.datetime) -> None:
         """Advance countdowns and elapsed times, and fold old finished jobs."""
         for job in list(self.queue.jobs.values()):
-            if not job.state.finished or job.is_folded(now):
+            if job.has_countdown or job.is_folded(now):
                 self._show_job(job, now)
         self.show_status(now)
 
     def show_status(self, now: dt.datetime) -> None:
-        """Refresh the provider status line."""
+        """Refresh the provider status line, then start or stop the countdown timer.
+
+        Widgets are updated only when their text changes, so an idle pane
+        writes nothing to the terminal.
+        """
         text = status_text(self.queue, self.board, now, self.idle_text)
-        self.query_one("#provider-status", Static).update(text)
-        shown = self.table.row_count
-        hidden = len(self.queue.jobs) - shown
-        self.border_subtitle = (
-            f"{hidden} finished hidden · a shows" if hidden > 0 else ""
-        )
+        if text != self._status_shown:
+            self.query_one("#provider-status", Static).update(text)
+            self._status_shown = text
+        hidden = len(self.queue.jobs) - self.table.row_count
+        subtitle = f"{hidden} finished hidden · a shows" if hidden > 0 else ""
+        if subtitle != self.border_subtitle:
+            self.border_subtitle = subtitle
+        self._schedule_tick(now)
+
+    def _schedule_tick(self, now: dt.datetime) -> None:
+        """Run the timer only while a countdown, a pause or a fold is due."""
+        if self._ticker is None:
+            return
+        timed = self.queue.changes_with_time(now, show_finished=self.show_finished)
+        ticking = timed or self.board.any_paused(now)
+        if ticking != self.ticking:
+            if ticking:
+                self._ticker.resume()
+            else:
+                self._ticker.pause()
+            self.ticking = ticking
 
     def rebuild(self, now: dt.datetime) -> None:
         """Fill the table from the queue state."""
         self.table.clear()
+        self._cells_shown.clear()
         for job in self.queue.visible(now, show_finished=self.show_finished):
-            cells = self._cells(job, now)
-            self.table.add_row(
-                *(cells[key] for key, _l in QUEUE_COLUMNS), key=job.job_id
-            )
+            self._show_job(job, now)
         self.show_status(now)
 
     def action_toggle_finished(self) -> None:
         """Show finished jobs again, or fold them away."""
         self.show_finished = not self.show_finished
         self.rebuild(self.clock())
+
+
+def _signature(cell: Text) -> tuple[str, str]:
+    return cell.plain, str(cell.style)
+
+
+def _signatures(cells: dict[str, Text]) -> dict[str, tuple[str, str]]:
+    return {key: _signature(cell) for key, cell in cells.items()}
