@@ -65,7 +65,7 @@ class TargetdeskApp(App[None]):
         Binding("r", "refresh_all", "Refresh"),
         Binding("R", "refresh_selected", "Refresh rows", show=False),
         Binding("x", "cancel_refresh", "Cancel", show=False),
-        Binding("t", "retry_failed", "Retry failed", show=False),
+        Binding("t", "retry_unresolved", "Retry unresolved", show=False),
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False),
         Binding("slash", "filter", "Filter"),
@@ -99,6 +99,8 @@ class TargetdeskApp(App[None]):
         self.events = EventBuffer()
         self.portfolios: list[PortfolioInfo] = []
         self.refresh_runs = 0
+        self.unresolved: tuple[str, ...] = ()
+        """Symbols the last finished refresh left without a live or fresh price."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -250,8 +252,12 @@ class TargetdeskApp(App[None]):
         )
         verb = "cancelled" if event.cancelled else "finished"
         message = f"Refresh {verb}: {counts or 'no prices'}."
+        self.unresolved = event.unresolved
         if event.unresolved:
-            message += f" {len(event.unresolved)} without a live price; t retries."
+            message += (
+                f" {len(event.unresolved)} without a live or fresh price; "
+                "t refreshes them again."
+            )
         self.notify(message, severity="warning" if event.unresolved else "information")
         self.reload_summary()
 
@@ -269,6 +275,7 @@ class TargetdeskApp(App[None]):
             self.notify("A refresh is running; press x to cancel it first.")
             return
         self.refresh_runs += 1
+        self.unresolved = ()
         removed = self.queue_pane.queue.clear_finished()
         self.queue_pane.apply_jobs(removed, self.clock())
         self.run_refresh(symbols)
@@ -296,11 +303,17 @@ class TargetdeskApp(App[None]):
             return
         self._start_refresh(symbols)
 
-    def action_retry_failed(self) -> None:
-        """Refresh the symbols whose jobs failed in the last refresh."""
-        symbols = self.queue_pane.queue.failed_symbols()
+    def action_retry_unresolved(self) -> None:
+        """Refresh the symbols the last refresh left without a live or fresh price.
+
+        These are the symbols its RefreshFinished event listed, and those of
+        jobs that failed or were cancelled, which covers a cancelled refresh.
+        """
+        symbols = list(
+            dict.fromkeys([*self.unresolved, *self.queue_pane.queue.failed_symbols()])
+        )
         if not symbols:
-            self.notify("No failed symbols to retry.")
+            self.notify("No symbol to retry: the last refresh resolved every one.")
             return
         self._start_refresh(symbols)
 

@@ -293,6 +293,58 @@ async def test_retry_sends_failed_symbols(store: Store) -> None:
         assert refresh.calls == [None, ["AAPL"]]
 
 
+async def test_retry_sends_fallback_symbols(store: Store) -> None:
+    refresh = ScriptedRefresh(
+        [
+            queued("j1", "AAPL"),
+            JobSucceeded(
+                at=NOW,
+                job_id="j1",
+                provider="fmp",
+                resolved=(),
+                missing=("AAPL",),
+            ),
+            resolved("AAPL", "205.40", source="user"),
+            resolved("MSFT", "400.00", source="stale_cache"),
+            resolved("KO", "70.00", source="fresh_cache"),
+            RefreshFinished(
+                at=NOW,
+                by_source={"user": 1, "stale_cache": 1, "fresh_cache": 1},
+                unresolved=("AAPL", "MSFT"),
+            ),
+        ]
+    )
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        messages = [n.message for n in app._notifications]
+        assert any(
+            "2 without a live or fresh price; t refreshes them again." in message
+            for message in messages
+        )
+        await pilot.press("t")
+        await settle(pilot)
+        assert refresh.calls == [None, ["AAPL", "MSFT"]]
+
+
+async def test_retry_without_unresolved_explains(store: Store) -> None:
+    refresh = ScriptedRefresh(
+        [RefreshFinished(at=NOW, by_source={"fmp": 1}, unresolved=())]
+    )
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        await pilot.press("t")
+        await settle(pilot)
+        assert refresh.calls == [None]
+        messages = [n.message for n in app._notifications]
+        assert any("No symbol to retry" in message for message in messages)
+
+
 async def test_refresh_without_providers_explains(store: Store) -> None:
     app = make_app(store, refresh=None)
     async with app.run_test(size=(80, 24)) as pilot:
