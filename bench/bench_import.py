@@ -59,7 +59,8 @@ CREATE TABLE target_prices (
     price_session DATE,
     price_reason TEXT,
     UNIQUE (portfolio_id, symbol, position_type)
-)
+);
+CREATE INDEX ix_target_prices_symbol ON target_prices (symbol)
 """
 
 
@@ -123,7 +124,7 @@ def _floor_once(values: list[tuple[Any, ...]], folder: Path, run: int) -> float:
     try:
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
-        connection.execute(FLOOR_SCHEMA)
+        connection.executescript(FLOOR_SCHEMA)
         connection.commit()
         start = now()
         with connection:

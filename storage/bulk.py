@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Column, Insert, Update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.types import DecimalText
+
 
 async def execute_many(
     connection: AsyncConnection,
@@ -29,6 +31,9 @@ async def execute_many(
     compiled = statement.compile(dialect=dialect, column_keys=names)
     columns: list[list[Any]] = [list(values) for values in zip(*rows, strict=True)]
     for index, (_name, column) in enumerate(binds):
+        if isinstance(column.type, DecimalText):
+            columns[index] = column.type.bind_many(columns[index])
+            continue
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
             columns[index] = [process(value) for value in columns[index]]

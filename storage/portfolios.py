@@ -93,6 +93,8 @@ _POSITION_FIELDS = (
 """Stored position columns, unique key first, in the order `upsert_positions` builds."""
 _TARGETS = Base.metadata.tables[TargetRecord.__tablename__]
 _POSITIONS = Base.metadata.tables[PositionRecord.__tablename__]
+_TYPE_TEXT = {member: member.value for member in PositionType}
+"""Stored text of each position type; a dict lookup is cheaper than `.value`."""
 _MATCH_SYMBOL = "match_symbol"
 _ROW_ID = "row_id"
 """Bind name of the primary key in updates, since "id" clashes with the SET list."""
@@ -206,10 +208,11 @@ async def upsert_targets(
     A target whose values equal the stored ones is left alone, so importing
     the same file twice changes nothing, including the recorded prices.
     """
+    text = _TYPE_TEXT
     rows = [
         (
             t.symbol,
-            t.position_type.value,
+            text[t.position_type],
             t.target_eoy,
             t.target_next_year,
             t.downside,

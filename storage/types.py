@@ -29,6 +29,17 @@ class DecimalText(TypeDecorator[Decimal]):
             return None
         return Decimal(value)
 
+    def bind_many(self, values: list[Any]) -> list[str | None]:
+        """Convert a column of values for executemany, as process_bind_param would."""
+        return [
+            None
+            if value is None
+            else str(value)
+            if type(value) is Decimal
+            else self.process_bind_param(value, None)  # type: ignore[arg-type]
+            for value in values
+        ]
+
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
     """An aware datetime stored as UTC ISO text and read back as aware UTC."""
