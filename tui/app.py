@@ -22,7 +22,6 @@ from domain.errors import TargetdeskError
 from domain.events import (
     ErrorLogged,
     Event,
-    ImportFinished,
     PriceResolved,
     RefreshFinished,
 )
@@ -34,7 +33,7 @@ from storage.store import Store
 from storage.views import load_summary, load_target_views
 from tui.screens import ConfirmScreen, HelpScreen, ImportScreen, PortfolioPicker
 from tui.screens.help import help_rows
-from tui.screens.import_file import ISSUE_KINDS, issue_message
+from tui.screens.import_file import ISSUE_KINDS, ImportOutcome, issue_message
 from tui.services import AppServices
 from tui.state.buffer import EventBuffer
 from tui.state.errors import APP_PROVIDER, IMPORT_PROVIDER
@@ -238,9 +237,6 @@ class TargetdeskApp(App[None]):
             if isinstance(event, ErrorLogged):
                 log.apply_logged(f"refresh-{self.refresh_runs}", event)
                 logged = True
-            elif isinstance(event, ImportFinished):
-                log.apply_import_finished(f"import-{event.at.isoformat()}", event)
-                logged = True
             elif isinstance(event, RefreshFinished):
                 self._refresh_finished(event)
         if logged:
@@ -385,10 +381,11 @@ class TargetdeskApp(App[None]):
         """Open the import dialog."""
         portfolio = self.portfolio or DEFAULT_PORTFOLIO
 
-        def imported(result: ImportFinished | None) -> None:
-            if result is None:
+        def imported(outcome: ImportOutcome | None) -> None:
+            if outcome is None:
                 return
-            self.post_event(result)
+            self._log_import_issues(outcome)
+            result = outcome.finished
             self.notify(
                 f"Imported {result.written} rows into {result.portfolio} "
                 f"({result.rejected} rejected, {result.unchanged} unchanged)."
@@ -404,17 +401,19 @@ class TargetdeskApp(App[None]):
         )
         self.push_screen(screen, imported)
 
-    @on(ImportScreen.PreviewRead)
-    def _preview_read(self, event: ImportScreen.PreviewRead) -> None:
+    def _log_import_issues(self, outcome: ImportOutcome) -> None:
+        """Add the row issues of a confirmed import to the error log."""
+        if not outcome.issues:
+            return
         log = self.error_pane.error_log
-        for issue in event.report.issues:
+        for issue in outcome.issues:
             log.add(
-                run=event.run,
+                run=outcome.run,
                 provider=IMPORT_PROVIDER,
                 kind=ISSUE_KINDS[issue.severity],
                 message=issue_message(issue.column, issue.reason),
                 symbols=[f"{Path(issue.path).name}:{issue.line}"],
-                at=self.clock(),
+                at=outcome.finished.at,
             )
         self.error_pane.show_log()
 

@@ -6,10 +6,20 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
-from tui_helpers import NOW, at, make_app, settle
+from tui_helpers import (
+    BAD_ROW,
+    GOOD_ROWS,
+    NOW,
+    at,
+    make_app,
+    settle,
+    write_targets,
+)
 
-from storage.market import log_error
+from storage.market import list_errors, log_error
 from storage.store import Store
 
 
@@ -103,3 +113,47 @@ async def test_export_json_follows_filter(store: Store, tmp_path: Path) -> None:
     records = json.loads(path.read_text(encoding="utf-8"))
     assert [r["kind"] for r in records] == ["quota_exhausted"]
     assert records[0]["count"] == 3
+
+
+async def preview_file(pilot: Pilot[None], path: Path) -> None:
+    await pilot.press("i")
+    await pilot.pause()
+    await pilot.press(*path.name)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_cancelled_preview_logs_nothing(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = write_targets(tmp_path / "targets.csv", [*GOOD_ROWS, BAD_ROW])
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await preview_file(pilot, path)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
+        assert app.error_pane.error_log.groups == {}
+        assert app.error_pane.table.row_count == 0
+    async with store.sessions() as session:
+        assert await list_errors(session) == []
+
+
+async def test_import_success_not_an_error(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = write_targets(tmp_path / "targets.csv", GOOD_ROWS)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await preview_file(pilot, path)
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.5)
+        assert app.target_pane.table.row_count == 4
+        assert app.error_pane.error_log.groups == {}
+        assert app.error_pane.border_title == "Error log (0)"
+        messages = [n.message for n in app._notifications]
+        assert any("Imported 4 rows into main" in message for message in messages)

@@ -62,12 +62,15 @@ async def test_import_writes_accepted_rows(store: Store, tmp_path: Path) -> None
     assert errors[0].symbols == ("targets.csv:6",)
 
 
-async def test_import_issue_in_error_log(store: Store, tmp_path: Path) -> None:
+async def test_import_issue_logged_on_confirm(store: Store, tmp_path: Path) -> None:
     path = write_targets(tmp_path / "targets.csv", [*GOOD_ROWS, BAD_ROW])
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_preview(pilot, path)
+        assert app.error_pane.error_log.visible() == []
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         groups = app.error_pane.error_log.visible()
         assert [g.kind for g in groups] == ["rejected_row"]
         assert groups[0].symbols == ("targets.csv:6",)

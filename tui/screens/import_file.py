@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,6 +24,7 @@ from domain.imports import (
     ImportFileError,
     ImportReport,
     PositionRow,
+    RowIssue,
     Severity,
     TargetRow,
     read_import_file,
@@ -51,6 +53,19 @@ class ImportCancelledError(Exception):
     """The dialog closed while the file was still being read."""
 
 
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What a confirmed import wrote, and the row issues it logged.
+
+    The dialog returns this on confirm only. The issues are in the database's
+    error log under `run`, so the app adds them to its own log as well.
+    """
+
+    finished: ImportFinished
+    issues: tuple[RowIssue, ...]
+    run: str
+
+
 def issue_message(column: str | None, reason: str) -> str:
     """Return the error-log message of an import issue."""
     return reason if column is None else f"{column}: {reason}"
@@ -70,8 +85,12 @@ def preview_text(report: ImportReport) -> str:
     return f"{first}\n{second}"
 
 
-class ImportScreen(ModalScreen[ImportFinished | None]):
-    """Reads a CSV file in a thread, previews it, and writes it on confirm."""
+class ImportScreen(ModalScreen[ImportOutcome | None]):
+    """Reads a CSV file in a thread, previews it, and writes it on confirm.
+
+    Row issues stay in the preview until the user confirms. Only then are
+    they written to the error log, so a cancelled preview logs nothing.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel import"),
@@ -79,15 +98,6 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
         Binding("a", "accept_symbol", "Accept suggested symbol"),
         Binding("x", "skip_row", "Skip row"),
     ]
-
-    class PreviewRead(Message):
-        """A file was read; its issues belong in the error log."""
-
-        def __init__(self, report: ImportReport, run: str) -> None:
-            super().__init__()
-            self.report = report
-            self.run = run
-            """Error-log run the issues are recorded under."""
 
     class FileRejected(Message):
         """A file could not be imported at all."""
@@ -296,7 +306,6 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
         self._update_confirm()
         if report.accepted:
             self.query_one("#import-confirm", Button).focus()
-        self.post_message(self.PreviewRead(report, self.run))
         self.check_symbols(report)
 
     def _update_confirm(self) -> None:
@@ -447,15 +456,14 @@ class ImportScreen(ModalScreen[ImportFinished | None]):
             counts.written,
             counts.unchanged,
         )
-        self.dismiss(
-            ImportFinished(
-                at=now,
-                path=Path(report.path).name,
-                portfolio=portfolio,
-                kind=report.kind.value,
-                written=counts.written,
-                unchanged=counts.unchanged,
-                rejected=len(report.rejected_lines),
-                warnings=len(report.warnings),
-            )
+        finished = ImportFinished(
+            at=now,
+            path=Path(report.path).name,
+            portfolio=portfolio,
+            kind=report.kind.value,
+            written=counts.written,
+            unchanged=counts.unchanged,
+            rejected=len(report.rejected_lines),
+            warnings=len(report.warnings),
         )
+        self.dismiss(ImportOutcome(finished, tuple(report.issues), self.run))

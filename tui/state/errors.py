@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from domain.events import ErrorLogged, ImportFinished
+from domain.events import ErrorLogged
 from storage.market import ErrorEntry
 from tui.output import to_csv, to_json
 
@@ -133,22 +133,6 @@ class ErrorLog:
             symbols=event.symbols,
             at=event.at,
             count=event.count,
-        )
-
-    def apply_import_finished(self, run: str, event: ImportFinished) -> ErrorGroup:
-        """Record the result of an import as an entry of kind `imported`."""
-        message = (
-            f"{event.path}: {event.written} {event.kind} rows written to "
-            f"{event.portfolio!r}, {event.unchanged} unchanged, "
-            f"{event.rejected} rejected, {event.warnings} warnings"
-        )
-        return self.add(
-            run=run,
-            provider=IMPORT_PROVIDER,
-            kind="imported",
-            message=message,
-            symbols=(),
-            at=event.at,
         )
 
     def providers(self) -> list[str]:
