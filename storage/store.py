@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage import migrate
 from storage.db import create_engine, session_factory
+
+HEAD_REVISION = "0002"
+"""Newest migration; a database already there opens without loading alembic."""
 
 
 def describe_url(url: str) -> str:
@@ -37,6 +41,12 @@ class Store:
         """Connect to `url` and, unless `upgrade` is False, migrate it to head."""
         store = cls(create_engine(url), url)
         try:
+            if upgrade and await store._stored_revision() == HEAD_REVISION:
+                return store
+            # Alembic is imported only when there is something to check or
+            # apply, because loading it and its scripts slows every start.
+            from storage import migrate
+
             if upgrade:
                 await migrate.upgrade(store.engine, store.where)
             else:
@@ -45,6 +55,18 @@ class Store:
             await store.engine.dispose()
             raise
         return store
+
+    async def _stored_revision(self) -> str | None:
+        """Read the schema revision with plain SQL; None if there is none."""
+        try:
+            async with self.engine.connect() as connection:
+                result = await connection.execute(
+                    text("SELECT version_num FROM alembic_version")
+                )
+                rows = result.scalars().all()
+        except DBAPIError:
+            return None
+        return rows[0] if len(rows) == 1 else None
 
     async def close(self) -> None:
         """Close every pooled connection."""
@@ -63,4 +85,6 @@ class Store:
 
     async def revision(self) -> str | None:
         """Return the schema revision of the database."""
+        from storage import migrate
+
         return await migrate.current_revision(self.engine, self.where)

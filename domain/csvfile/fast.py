@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from domain.csvfile.report import FileKind, ImportReport, TargetRow
 from domain.models import PositionType, TargetPrice
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _BOM = b"\xef\xbb\xbf"
 _HEADER = "symbol,position_type,target_eoy,target_next_year,downside,current_price"
@@ -33,15 +35,30 @@ _AMBIGUOUS = r"^[1-9]\d{0,2}\.\d{3}$"
 _TYPES = {member.value: member for member in PositionType}
 
 
-def read_clean_targets(data: bytes, path: str) -> ImportReport | None:
-    """Return the report of a clean target file, or None if it is not one."""
+MIN_ROWS = 2_000
+"""Rows below which the row reader is faster than loading polars."""
+
+
+def read_clean_targets(
+    data: bytes, path: str, *, min_rows: int = MIN_ROWS
+) -> ImportReport | None:
+    """Return the report of a clean target file, or None if it is not one.
+
+    Files with fewer than `min_rows` lines also return None.
+    """
     encoding = "utf-8-sig" if data.startswith(_BOM) else "utf-8"
     body = data.removeprefix(_BOM)
+    if body.count(b"\n") < min_rows:
+        return None
     head, _, rest = body.partition(b"\n")
     if head.decode("ascii", "replace").strip().lower() != _HEADER or not rest.strip():
         return None
     if any(blocker in body for blocker in _BLOCKERS):
         return None
+    # Imported here: polars takes a tenth of a second to load, which small
+    # files and the app's start-up should not pay.
+    import polars as pl
+
     try:
         body.decode("utf-8")
         frame = pl.read_csv(io.BytesIO(body), infer_schema=False)
@@ -53,6 +70,8 @@ def read_clean_targets(data: bytes, path: str) -> ImportReport | None:
 
 
 def _all_valid(frame: pl.DataFrame) -> bool:
+    import polars as pl
+
     values = [pl.col(name) for name in _VALUE_COLUMNS]
     checks = [
         pl.col("symbol").str.contains(_TICKER).fill_null(False).all(),

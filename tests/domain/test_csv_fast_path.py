@@ -53,7 +53,7 @@ def test_fast_path_matches_row_reader(
 
 def test_fast_path_reads_clean_file() -> None:
     data = render([("ZM", "LONG", "96.62", "111.12", "65.00", "80.00")], False, True)
-    report = read_clean_targets(data, "t.csv")
+    report = read_clean_targets(data, "t.csv", min_rows=0)
     assert report is not None
     assert report == parse_import_bytes(data, "t.csv", fast=False)
     assert report.targets[0].target.target_eoy is not None
@@ -69,3 +69,15 @@ def test_huge_value_rejected_with_line() -> None:
     assert report.targets == []
     assert [issue.line for issue in report.issues] == [2]
     assert "too large" in report.issues[0].reason
+
+
+def test_small_file_skips_fast_path() -> None:
+    data = render([("ZM", "LONG", "96.62", "111.12", "65.00", "80.00")], False, True)
+    assert read_clean_targets(data, "t.csv") is None
+
+
+def test_fast_path_taken_for_some_clean_files() -> None:
+    rows = [(f"S{n}", "LONG", "1.5", "", "2", "3") for n in range(50)]
+    assert (
+        read_clean_targets(render(rows, True, False), "t.csv", min_rows=0) is not None
+    )

@@ -102,3 +102,9 @@ async def test_migrations_match_models(store: Store) -> None:
     async with store.engine.connect() as connection:
         diff = await connection.run_sync(differences)
     assert diff == []
+
+
+def test_head_constant_matches_scripts() -> None:
+    from storage.store import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
