@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 from tui_helpers import make_app, settle
 
@@ -14,11 +15,21 @@ from storage.store import Store
 from tui.app import TargetdeskApp
 from tui.sample import load_demo_data
 from tui.screens import ConfirmScreen, HelpScreen, PortfolioPicker
+from tui.widgets.targets import FILTER_DELAY
 
 
 def first_symbols(app: TargetdeskApp, count: int) -> list[str]:
     table = app.target_pane.table
     return [str(table.get_row_at(i)[0]) for i in range(count)]
+
+
+async def wait_for_filter(pilot: Pilot[None], app: TargetdeskApp) -> None:
+    """Wait until a filter change that waits for FILTER_DELAY has applied."""
+    for _ in range(100):
+        if not app.target_pane.filter_pending:
+            return
+        await pilot.pause(FILTER_DELAY)
+    raise AssertionError("the filter change did not apply in 100 waits")
 
 
 async def add_second_portfolio(store: Store) -> None:
@@ -61,7 +72,7 @@ async def test_filter_shows_matching_rows(store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash", "M", "S", "F")
-        await pilot.pause()
+        await wait_for_filter(pilot, app)
         assert app.target_pane.table.row_count == 1
         await pilot.press("enter")
         assert app.focused is app.target_pane.table

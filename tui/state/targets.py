@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from rich.text import Text
 
@@ -36,6 +37,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 """Column keys and labels of the target table, in display order."""
 
+COLUMN_KEYS = tuple(key for key, _label in COLUMNS)
+
 COLUMN_WIDTHS = {
     "source": 8,
     "age": 3,
@@ -59,6 +62,11 @@ SELECTED_MARK = "✓"
 def row_key(view: TargetView) -> str:
     """Return the table row key of a target: symbol and position type."""
     return f"{view.target.symbol}:{view.target.position_type.value}"
+
+
+def key_of_cells(symbol: Text, position_type: Text) -> str:
+    """Return the row key that a row's symbol and type cells show."""
+    return f"{symbol.plain.removeprefix(SELECTED_MARK)}:{position_type.plain}"
 
 
 def source_label(resolved: ResolvedPrice) -> str:
@@ -189,7 +197,12 @@ def _key_of(column: str, now: dt.datetime) -> SortKey:
 
 @dataclass(slots=True)
 class TargetTableState:
-    """Targets of one portfolio by row key, with sort, filter and selection."""
+    """Targets of one portfolio by row key, with sort, filter and selection.
+
+    The cells of each row are built once and cached until the row's price,
+    selection or the colour setting changes, so sorting and filtering reuse
+    them.
+    """
 
     views: dict[str, TargetView] = field(default_factory=dict)
     sort_column: str = "symbol"
@@ -198,11 +211,21 @@ class TargetTableState:
     selected: set[str] = field(default_factory=set)
     colour: bool = True
     """Whether cells carry colours. Under NO_COLOR the text shows each state."""
+    _keys_by_symbol: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Row keys of each symbol, in load order: one per position type."""
+    _row_cells: dict[str, tuple[Text, ...]] = field(default_factory=dict, repr=False)
+    """Cached cells of each row, in COLUMNS order."""
+    _cells_colour: bool = field(default=True, repr=False)
+    """The `colour` setting the cached cells were built with."""
 
     def load(self, views: Iterable[TargetView]) -> None:
         """Replace every row; the selection keeps only rows that still exist."""
         self.views = {row_key(view): view for view in views}
         self.selected &= set(self.views)
+        self._keys_by_symbol = {}
+        for key, view in self.views.items():
+            self._keys_by_symbol.setdefault(view.target.symbol, []).append(key)
+        self._row_cells.clear()
 
     def matches(self, view: TargetView) -> bool:
         """Return whether the row's symbol or source label contains the filter text."""
@@ -214,62 +237,108 @@ class TargetTableState:
         return text.lower() in source_label(view.resolved)
 
     def visible_keys(self, now: dt.datetime) -> list[str]:
-        """Keys of the rows that pass the filter, in sort order."""
+        """Keys of the rows that pass the filter, in sort order.
+
+        Rows without a value in the sort column come last in either
+        direction, in load order.
+        """
         key = _key_of(self.sort_column, now)
-        shown = [view for view in self.views.values() if self.matches(view)]
-        present = sorted((v for v in shown if not key(v)[0]), key=key)
-        missing = [v for v in shown if key(v)[0]]
+        present: list[tuple[object, str]] = []
+        missing: list[str] = []
+        for name, view in self.views.items():
+            if not self.matches(view):
+                continue
+            is_missing, value = key(view)
+            if is_missing:
+                missing.append(name)
+            else:
+                present.append((value, name))
+        # Sort on the value alone, so rows with equal values keep load order.
+        present.sort(key=itemgetter(0))
         if self.sort_reverse:
             present.reverse()
-        return [row_key(view) for view in [*present, *missing]]
+        return [name for _value, name in present] + missing
+
+    def row_cells(self, key: str) -> tuple[Text, ...]:
+        """Return the cells of a row in COLUMNS order, built once and then cached.
+
+        The returned Text objects are shared with the table, so callers must
+        not change them.
+        """
+        if self._cells_colour != self.colour:
+            self._row_cells.clear()
+            self._cells_colour = self.colour
+        cells = self._row_cells.get(key)
+        if cells is None:
+            cells = self._build_cells(key)
+            self._row_cells[key] = cells
+        return cells
 
     def cells(self, key: str, now: dt.datetime) -> dict[str, Text]:
         """Return the text of each cell of a row, by column key."""
+        return dict(zip(COLUMN_KEYS, self.row_cells(key), strict=True))
+
+    def _build_cells(self, key: str) -> tuple[Text, ...]:
         view = self.views[key]
         resolved = view.resolved
         symbol = view.target.symbol
         if key in self.selected:
             symbol = SELECTED_MARK + symbol
-        return {
-            "symbol": Text(symbol, style="bold" if key in self.selected else ""),
-            "type": Text(view.target.position_type.value),
-            "price": Text(format_price(resolved.price), justify="right"),
-            "source": _source_cell(resolved, self.colour),
-            "age": Text(format_sessions(session_age(resolved)), justify="right"),
-            "eoy": _percent_cell(view.returns.eoy, self.colour),
-            "next": _percent_cell(view.returns.next_year, self.colour),
-            "down": _percent_cell(view.returns.downside, self.colour),
-            "range": range_bar(view, colour=self.colour),
-        }
+        return (
+            Text(symbol, style="bold" if key in self.selected else ""),
+            Text(view.target.position_type.value),
+            Text(format_price(resolved.price), justify="right"),
+            _source_cell(resolved, self.colour),
+            Text(format_sessions(session_age(resolved)), justify="right"),
+            _percent_cell(view.returns.eoy, self.colour),
+            _percent_cell(view.returns.next_year, self.colour),
+            _percent_cell(view.returns.downside, self.colour),
+            range_bar(view, colour=self.colour),
+        )
 
     def apply_prices(self, events: Iterable[PriceResolved]) -> list[str]:
-        """Apply resolved prices; return the keys of the rows they changed."""
+        """Apply resolved prices; return the keys of the rows they changed.
+
+        Only the rows of the events' symbols are touched, through the
+        symbol index, and only their cached cells are dropped.
+        """
         changed: dict[str, None] = {}
-        by_symbol: dict[str, list[str]] = {}
-        for key, view in self.views.items():
-            by_symbol.setdefault(view.target.symbol, []).append(key)
         for event in events:
+            keys = self._keys_by_symbol.get(event.symbol)
+            if not keys:
+                continue
             resolved = resolved_from_event(event)
-            for key in by_symbol.get(event.symbol, []):
+            for key in keys:
                 view = self.views[key]
                 self.views[key] = build_target_view(
                     view.portfolio, view.target, resolved
                 )
+                self._row_cells.pop(key, None)
                 changed[key] = None
         return list(changed)
 
     def remove(self, key: str) -> None:
-        """Drop a row and its selection."""
-        self.views.pop(key, None)
+        """Drop a row, its selection and its cached cells."""
+        view = self.views.pop(key, None)
         self.selected.discard(key)
+        self._row_cells.pop(key, None)
+        if view is None:
+            return
+        keys = self._keys_by_symbol.get(view.target.symbol, [])
+        if key in keys:
+            keys.remove(key)
+        if not keys:
+            self._keys_by_symbol.pop(view.target.symbol, None)
 
     def toggle_selected(self, key: str) -> bool:
         """Select or unselect a row; return whether it is now selected."""
         if key in self.selected:
             self.selected.discard(key)
+            self._row_cells.pop(key, None)
             return False
         if key in self.views:
             self.selected.add(key)
+            self._row_cells.pop(key, None)
             return True
         return False
 

@@ -6,12 +6,18 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import (
+    Row,
+    RowDoesNotExist,
+    RowKey,
+)
 
 from domain.events import PriceResolved
 from domain.views import TargetView
@@ -20,9 +26,68 @@ from tui.state.targets import (
     COLUMNS,
     PRICE_COLUMNS,
     TargetTableState,
+    key_of_cells,
 )
 
 EMPTY_HINT = "No targets in this portfolio: press i to import a CSV file."
+
+FILTER_DELAY = 0.1
+"""Seconds the filter line must stay unchanged before the table is filtered,
+so typing several characters quickly filters once."""
+
+
+class TargetTable(DataTable[Text]):
+    """A DataTable that can replace all of its rows in one step."""
+
+    def replace_rows(self, rows: Iterable[tuple[str, Sequence[Text]]]) -> None:
+        """Replace every row with `rows`, given as (row key, cells in column order).
+
+        The table ends up as after `clear()` and one `add_row()` per row, with
+        rows one line high. After `add_row`, the DataTable measures every cell
+        of every new row through the console on the next idle, which was about
+        half the time of showing 10,000 rows in `bench/bench_tui.py`. Here only
+        the auto-width columns are measured, with `Text.cell_len`, which is
+        the measured width of one-line text.
+
+        NOTE: this writes DataTable internals (`_data`, `_row_locations`,
+        `_update_count`, `_require_update_dimensions`) as Textual 8.2 lays
+        them out, so a Textual upgrade must rerun the target-table tests.
+        """
+        self.clear()
+        columns = self.ordered_columns
+        column_keys = [column.key for column in columns]
+        auto_width = [
+            (index, column) for index, column in enumerate(columns) if column.auto_width
+        ]
+        widths = [column.content_width for _index, column in auto_width]
+        locations = self._row_locations
+        for index, (key, cells) in enumerate(rows):
+            if len(cells) != len(column_keys):
+                raise ValueError(
+                    f"row {key!r} has {len(cells)} cells, expected {len(column_keys)}"
+                )
+            row = RowKey(key)
+            if row in self.rows:
+                raise ValueError(f"duplicate row key {key!r}")
+            locations[row] = index
+            self._data[row] = dict(zip(column_keys, cells, strict=True))
+            self.rows[row] = Row(row, 1)
+            for slot, (column_index, _column) in enumerate(auto_width):
+                width = cells[column_index].cell_len
+                if width > widths[slot]:
+                    widths[slot] = width
+        for (_index, column), width in zip(auto_width, widths, strict=True):
+            column.content_width = width
+        self._update_count += 1
+        # On the next idle the table recomputes its virtual size. No row is
+        # listed as new, so it measures no cell.
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if self.row_count and self.show_cursor and self.cursor_type != "none":
+            # add_row announces the first row under the cursor the same way.
+            self._highlight_cursor()
+        self.check_idle()
+        self.refresh(layout=True)
 
 
 class FilterInput(Input):
@@ -48,6 +113,9 @@ class TargetPane(Vertical):
         self.state = TargetTableState()
         self.now = dt.datetime.now(dt.UTC)
         """Time the ages are computed at; the app sets it from its clock."""
+        self._filter_timer: Timer | None = None
+        self._shown_keys: set[str] = set()
+        """Keys of the rows in the table, kept to compare with the filter's rows."""
 
     def compose(self) -> ComposeResult:
         yield FilterInput(
@@ -55,9 +123,7 @@ class TargetPane(Vertical):
             id="target-filter",
             compact=True,
         )
-        table: DataTable[object] = DataTable(
-            id="target-table", cursor_type="row", zebra_stripes=True
-        )
+        table = TargetTable(id="target-table", cursor_type="row", zebra_stripes=True)
         for key, label in COLUMNS:
             table.add_column(label, key=key, width=COLUMN_WIDTHS.get(key))
         yield table
@@ -68,9 +134,14 @@ class TargetPane(Vertical):
         self.query_one("#target-filter").display = False
 
     @property
-    def table(self) -> DataTable[object]:
+    def table(self) -> TargetTable:
         """The target table widget."""
-        return self.query_one("#target-table", DataTable)
+        return self.query_one("#target-table", TargetTable)
+
+    @property
+    def filter_pending(self) -> bool:
+        """Whether a filter change waits for FILTER_DELAY before it applies."""
+        return self._filter_timer is not None
 
     def load(self, views: Iterable[TargetView], now: dt.datetime) -> None:
         """Replace every row with `views`."""
@@ -80,18 +151,48 @@ class TargetPane(Vertical):
 
     def rebuild(self) -> None:
         """Fill the table in sort and filter order, keeping the cursor row."""
+        self._fill(self.state.visible_keys(self.now))
+
+    def _fill(self, keys: Sequence[str]) -> None:
         table = self.table
         current = self.cursor_key()
-        table.clear()
-        for key in self.state.visible_keys(self.now):
-            cells = self.state.cells(key, self.now)
-            table.add_row(*(cells[column] for column, _label in COLUMNS), key=key)
+        state = self.state
+        table.replace_rows((key, state.row_cells(key)) for key in keys)
+        self._shown_keys = set(keys)
+        if current is not None:
+            self.move_cursor_to(current)
+        self.border_subtitle = state.describe()
+        empty = self.query_one("#target-empty", Static)
+        empty.display = not state.views
+        table.display = bool(state.views)
+
+    def reorder(self) -> None:
+        """Put the table's rows in sort order, keeping the cursor row.
+
+        When the rows that pass the filter are the rows in the table, the
+        rows move with `DataTable.sort` and keep their cells. Otherwise,
+        such as after a price changed a row's source label, the table is
+        rebuilt.
+        """
+        keys = self.state.visible_keys(self.now)
+        table = self.table
+        if len(keys) != table.row_count or not self._shown_keys.issuperset(keys):
+            self._fill(keys)
+            return
+        current = self.cursor_key()
+        position = {key: index for index, key in enumerate(keys)}
+
+        def sort_key(cells: tuple[Text, Text]) -> int:
+            symbol, position_type = cells
+            return position[key_of_cells(symbol, position_type)]
+
+        # DataTable.sort hands the key function the cells, not the row key.
+        table.sort("symbol", "type", key=sort_key)
+        # A rebuild starts from the top of the table, and so does a reorder.
+        table.scroll_to(0, 0, animate=False, immediate=True)
         if current is not None:
             self.move_cursor_to(current)
         self.border_subtitle = self.state.describe()
-        empty = self.query_one("#target-empty", Static)
-        empty.display = not self.state.views
-        table.display = bool(self.state.views)
 
     def move_cursor_to(self, key: str) -> None:
         """Put the cursor on a row, if the row is shown."""
@@ -111,14 +212,21 @@ class TargetPane(Vertical):
         changed = self.state.apply_prices(events)
         table = self.table
         for key in changed:
+            row = RowKey(key)
+            if row not in table.rows:
+                continue
+            old_price = table.get_cell(row, "price")
             cells = self.state.cells(key, now)
             for column in PRICE_COLUMNS:
-                try:
-                    table.update_cell(
-                        key, column, cells[column], update_width=column == "price"
-                    )
-                except CellDoesNotExist:
-                    break
+                table.update_cell(
+                    row,
+                    column,
+                    cells[column],
+                    # The DataTable measures the whole column again when a
+                    # cell narrows, so only ask when the price's width changed.
+                    update_width=column == "price"
+                    and cells[column].cell_len != old_price.cell_len,
+                )
         return len(changed)
 
     def cursor_key(self) -> str | None:
@@ -149,6 +257,7 @@ class TargetPane(Vertical):
         """Drop deleted rows from the table."""
         for key in keys:
             self.state.remove(key)
+            self._shown_keys.discard(key)
             try:
                 self.table.remove_row(key)
             except RowDoesNotExist:
@@ -160,12 +269,12 @@ class TargetPane(Vertical):
     def cycle_sort(self) -> None:
         """Sort by the next column."""
         self.state.cycle_sort()
-        self.rebuild()
+        self.reorder()
 
     def reverse_sort(self) -> None:
         """Flip the sort direction."""
         self.state.reverse_sort()
-        self.rebuild()
+        self.reorder()
 
     def open_filter(self) -> None:
         """Show the filter line and focus it."""
@@ -174,16 +283,38 @@ class TargetPane(Vertical):
         line.focus()
 
     def close_filter(self) -> None:
-        """Hide the filter line, keeping its text as the filter, and focus the table."""
+        """Hide the filter line, keeping its text as the filter, and focus the table.
+
+        A filter change that still waits for FILTER_DELAY applies now.
+        """
         line = self.query_one("#target-filter", FilterInput)
+        self.apply_filter(line.value)
         line.display = bool(line.value)
         self.table.focus()
+
+    def apply_filter(self, text: str) -> None:
+        """Filter the rows by `text` now, cancelling any delayed filter change."""
+        self._cancel_filter_timer()
+        if text == self.state.filter_text:
+            return
+        self.state.filter_text = text
+        self.rebuild()
+
+    def _cancel_filter_timer(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+
+    def _apply_filter_line(self) -> None:
+        self._filter_timer = None
+        self.apply_filter(self.query_one("#target-filter", FilterInput).value)
 
     @on(Input.Changed, "#target-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.state.filter_text = event.value
-        self.rebuild()
+        self._cancel_filter_timer()
+        if event.value != self.state.filter_text:
+            self._filter_timer = self.set_timer(FILTER_DELAY, self._apply_filter_line)
 
     @on(Input.Submitted, "#target-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
