@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -16,25 +15,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-APP_NAME = "targetdesk"
-DB_ENV = "TARGETDESK_DB"
+from storage.paths import DB_ENV, default_database_path
+
 BUSY_TIMEOUT_MS = 10_000
 """How long a connection waits for another writer's lock before failing."""
-
-
-def data_dir() -> Path:
-    """Return the user data directory, such as ~/.local/share/targetdesk."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-def log_dir() -> Path:
-    """Return the user log directory, such as ~/.local/state/targetdesk/log."""
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-
-
-def default_database_path() -> Path:
-    """Return the SQLite file used when neither --db nor TARGETDESK_DB is set."""
-    return data_dir() / "targetdesk.sqlite3"
 
 
 def resolve_database_url(option: str | None) -> str:

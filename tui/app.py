@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -27,10 +27,6 @@ from domain.events import (
 )
 from domain.models import PositionType
 from providers.limiter import quota_day
-from storage.market import list_errors, usage
-from storage.portfolios import PortfolioInfo, delete_target, list_portfolios
-from storage.store import Store
-from storage.views import load_summary, load_target_views
 from tui.screens import ConfirmScreen, HelpScreen, ImportScreen, PortfolioPicker
 from tui.screens.help import help_rows
 from tui.screens.import_file import ISSUE_KINDS, ImportOutcome, issue_message
@@ -39,7 +35,14 @@ from tui.state.buffer import EventBuffer
 from tui.state.errors import APP_PROVIDER, IMPORT_PROVIDER
 from tui.widgets import ErrorPane, PortfolioPane, QueuePane, TargetPane
 
+if TYPE_CHECKING:
+    from storage.portfolios import PortfolioInfo
+    from storage.store import Store
+
 logger = logging.getLogger(__name__)
+
+Opener = Callable[[], Awaitable[tuple["Store", AppServices]]]
+"""Opens the database and the providers after the first frame is drawn."""
 
 DRAIN_INTERVAL = 0.2
 """Seconds between applying buffered engine events to the panes."""
@@ -78,21 +81,27 @@ class TargetdeskApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None = None,
         *,
-        services: AppServices,
+        services: AppServices | None = None,
+        opener: Opener | None = None,
         portfolio: str | None = None,
         clock: Callable[[], dt.datetime] = local_now,
     ) -> None:
         """Args:
-        store: The open database.
+        store: The open database, or None when `opener` opens it.
         services: The refresh engine and display settings.
+        opener: Opens the database and providers in a worker once the screen
+            is drawn, so a slow open or migration never delays the first frame.
         portfolio: Portfolio shown first; None shows the first by name.
         clock: Returns the current aware time, for ages and countdowns.
         """
         super().__init__()
-        self.store = store
-        self.services = services
+        if store is None and opener is None:
+            raise ValueError("TargetdeskApp needs an open store or an opener")
+        self._store = store
+        self._opener = opener
+        self.services = services or AppServices()
         self.portfolio = portfolio
         self.clock = clock
         self.events = EventBuffer()
@@ -110,7 +119,23 @@ class TargetdeskApp(App[None]):
             yield ErrorPane(clock=self.clock, id="errors")
         yield Footer(compact=True, show_command_palette=False)
 
+    @property
+    def store(self) -> Store:
+        """The open database."""
+        if self._store is None:
+            raise RuntimeError("the database is not open yet")
+        return self._store
+
+    def _database_open(self) -> bool:
+        """Whether the database is open; says so to the user when it is not."""
+        if self._store is None:
+            self.notify("The database is still opening; try again in a moment.")
+            return False
+        return True
+
     def _idle_text(self) -> str:
+        if self._store is None:
+            return "opening the database…"
         if self.services.refresh is None:
             return "no providers configured: set FMP_API_KEY or POLYGON_API_KEY"
         return "no refresh yet: press r to refresh prices"
@@ -119,9 +144,28 @@ class TargetdeskApp(App[None]):
         if self.no_color:
             self.target_pane.state.colour = False
             self.queue_pane.colour = False
-        self.sub_title = self.services.demo_note or self.store.where
         self.set_interval(DRAIN_INTERVAL, self.drain_events)
         self.target_pane.table.focus()
+        if self._store is None:
+            # After the first refresh, so the screen is drawn before the
+            # worker's imports and migrations hold the event loop.
+            self.call_after_refresh(self.open_database)
+        else:
+            self._opened()
+
+    @work(group="open", exit_on_error=False)
+    async def open_database(self) -> None:
+        """Open the database and providers, then load what they hold."""
+        if self._opener is None:
+            return
+        self._store, self.services = await self._opener()
+        self._opened()
+
+    def _opened(self) -> None:
+        self.sub_title = self.services.demo_note or self.store.where
+        queue = self.queue_pane
+        queue.idle_text = self._idle_text()
+        queue.show_status(self.clock())
         self.load_everything()
 
     @property
@@ -144,6 +188,8 @@ class TargetdeskApp(App[None]):
     @work(exclusive=True, group="load", exit_on_error=False)
     async def load_everything(self) -> None:
         """Load portfolios, the shown portfolio's targets and the error log."""
+        from storage.market import list_errors
+
         async with self.store.sessions() as session:
             entries = await list_errors(session)
         self.error_pane.error_log.load(entries)
@@ -153,6 +199,8 @@ class TargetdeskApp(App[None]):
 
     async def _load_providers(self) -> None:
         """List the configured providers with today's request count."""
+        from storage.market import usage
+
         plans = self.services.providers
         if not plans:
             return
@@ -171,6 +219,9 @@ class TargetdeskApp(App[None]):
         await self._load_portfolio(name)
 
     async def _load_portfolio(self, name: str | None) -> None:
+        from storage.portfolios import list_portfolios
+        from storage.views import load_target_views
+
         async with self.store.sessions() as session:
             self.portfolios = await list_portfolios(session)
         names = [info.name for info in self.portfolios]
@@ -190,6 +241,8 @@ class TargetdeskApp(App[None]):
         await self._load_summary()
 
     async def _load_summary(self) -> None:
+        from storage.views import load_summary
+
         if self.portfolio is None:
             return
         summary = await load_summary(
@@ -260,6 +313,8 @@ class TargetdeskApp(App[None]):
     # Refresh
 
     def _start_refresh(self, symbols: Sequence[str] | None) -> None:
+        if not self._database_open():
+            return
         if self.services.refresh is None:
             self.notify(
                 "No price provider is configured. Set FMP_API_KEY or "
@@ -346,6 +401,8 @@ class TargetdeskApp(App[None]):
 
     def action_delete(self) -> None:
         """Ask, then delete the selected targets or the cursor row's target."""
+        if not self._database_open():
+            return
         keys = self.target_pane.target_keys()
         if not keys or self.portfolio is None:
             self.notify("No target to delete.")
@@ -365,6 +422,8 @@ class TargetdeskApp(App[None]):
     @work(group="delete", exit_on_error=False)
     async def delete_targets(self, portfolio: str, keys: Sequence[str]) -> None:
         """Delete targets in one transaction, then drop their rows."""
+        from storage.portfolios import delete_target
+
         async with self.store.sessions.begin() as session:
             for key in keys:
                 symbol, position_type = key.split(":")
@@ -379,6 +438,8 @@ class TargetdeskApp(App[None]):
 
     def action_import_file(self) -> None:
         """Open the import dialog."""
+        if not self._database_open():
+            return
         portfolio = self.portfolio or DEFAULT_PORTFOLIO
 
         def imported(outcome: ImportOutcome | None) -> None:

@@ -9,10 +9,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import DatabaseError
-
 from domain.errors import TargetdeskError
-from storage.db import DB_ENV
+from storage.paths import DB_ENV
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -101,30 +99,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None) or "app"
-    from tui import commands
     from tui.logs import configure_logging
 
     try:
         configure_logging()
         if handler in ("app", "demo"):
-            return commands.run_app(args, demo=handler == "demo")
+            # The app path imports no database code before its first frame.
+            from tui.launch import run_app
+
+            return asyncio.run(run_app(args, demo=handler == "demo"))
+        from tui import commands
+
         if handler == "sandbox":
             return commands.run_sandbox(args)
         return asyncio.run(commands.run_async(handler, args))
     except TargetdeskError as error:
         print(f"targetdesk: {error.title}: {error.detail}", file=sys.stderr)
         return EXIT_USAGE
-    except DatabaseError as error:
-        print(
-            f"targetdesk: cannot use the database {args.db or '(default)'}: "
-            f"{error.orig or error}; check --db or TARGETDESK_DB",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print("targetdesk: interrupted", file=sys.stderr)
         return 130
     except Exception as error:
+        from sqlalchemy.exc import DatabaseError
+
+        if isinstance(error, DatabaseError):
+            print(
+                f"targetdesk: cannot use the database {args.db or '(default)'}: "
+                f"{error.orig or error}; check --db or {DB_ENV}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         return _report_crash(error)
 
 

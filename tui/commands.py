@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import sys
 from collections.abc import Awaitable, Callable
@@ -12,7 +11,8 @@ from rich.console import Console
 
 from domain.errors import TargetdeskError
 from domain.events import utc_now
-from storage.db import DB_ENV, resolve_database_url, sqlite_path
+from storage.db import resolve_database_url, sqlite_path
+from storage.paths import DB_ENV
 from storage.store import Store
 from tui import cmd_show
 from tui.cli import EXIT_OK
@@ -83,13 +83,6 @@ async def run_async(handler: str, args: argparse.Namespace) -> int:
         return await HANDLERS[handler](store, args)
     finally:
         await store.close()
-
-
-def run_app(args: argparse.Namespace, *, demo: bool) -> int:
-    """Run the TUI, on the user's database or as the demo."""
-    from tui.launch import run_app as launch
-
-    return asyncio.run(launch(args, demo=demo))
 
 
 def run_sandbox(args: argparse.Namespace) -> int:

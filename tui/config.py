@@ -37,7 +37,7 @@ from providers.setup import (
     EngineSettings,
     ProviderConfig,
 )
-from storage.db import APP_NAME
+from storage.paths import APP_NAME
 
 CONFIG_ENV = "TARGETDESK_CONFIG"
 _BASE_URLS = {"fmp": FMP_BASE_URL, "polygon": POLYGON_BASE_URL}

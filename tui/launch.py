@@ -8,18 +8,19 @@ import logging
 import tempfile
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.events import utc_now
-from providers.emulator import Emulator, Fault, FaultAction
-from providers.engine import Engine
-from providers.setup import EngineSettings, ProviderConfig, build_engine, close_engine
-from storage.backend import StoreBackend
-from storage.db import resolve_database_url
-from storage.store import Store
-from tui.cmd_refresh import refresh_symbols
-from tui.config import load_settings
 from tui.logs import configure_logging
 from tui.services import AppServices, EventSink
+
+# The modules below load SQLAlchemy, httpx and the emulator. They are imported
+# where they are used, after the app has drawn its first frame.
+if TYPE_CHECKING:
+    from providers.emulator import Fault
+    from providers.engine import Engine
+    from providers.setup import EngineSettings
+    from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ def demo_faults() -> list[Fault]:
     backoff), the second with a 429 and Retry-After (a provider pause that
     every job waits out), and then normally.
     """
+    from providers.emulator import Fault, FaultAction
+
     return [
         Fault(FaultAction.HTML_ERROR, provider="polygon", status=503, times=1),
         Fault(
@@ -51,6 +54,8 @@ def demo_faults() -> list[Fault]:
 
 def demo_settings(base_url: str) -> EngineSettings:
     """Return settings for both providers' free plans on the emulator."""
+    from providers.setup import EngineSettings, ProviderConfig
+
     return EngineSettings(
         providers=(
             ProviderConfig("fmp", DEMO_FMP_KEY, base_url, "free"),
@@ -60,6 +65,8 @@ def demo_settings(base_url: str) -> EngineSettings:
 
 
 def _refresher(store: Store, engine: Engine, settings: EngineSettings) -> AppServices:
+    from tui.cmd_refresh import refresh_symbols
+
     async def refresh(symbols: Sequence[str] | None, emit: EventSink) -> object:
         return await refresh_symbols(store, engine, symbols, emit)
 
@@ -75,6 +82,11 @@ def _refresher(store: Store, engine: Engine, settings: EngineSettings) -> AppSer
 
 @contextlib.asynccontextmanager
 async def _demo(args: argparse.Namespace) -> AsyncIterator[tuple[Store, AppServices]]:
+    from providers.emulator import Emulator
+    from providers.setup import build_engine, close_engine
+    from storage.backend import StoreBackend
+    from storage.db import resolve_database_url
+    from storage.store import Store
     from tui.sample import load_demo_data
 
     with contextlib.ExitStack() as stack:
@@ -104,6 +116,12 @@ async def _demo(args: argparse.Namespace) -> AsyncIterator[tuple[Store, AppServi
 async def _regular(
     args: argparse.Namespace,
 ) -> AsyncIterator[tuple[Store, AppServices]]:
+    from providers.setup import build_engine, close_engine
+    from storage.backend import StoreBackend
+    from storage.db import resolve_database_url
+    from storage.store import Store
+    from tui.config import load_settings
+
     settings = load_settings()
     store = await Store.open(resolve_database_url(args.db))
     engine = build_engine(StoreBackend(store), settings, clock=utc_now)
@@ -121,9 +139,13 @@ async def run_app(args: argparse.Namespace, *, demo: bool) -> int:
     from tui.app import TargetdeskApp
 
     configure_logging()
-    opener = _demo if demo else _regular
-    async with opener(args) as (store, services):
+    context = _demo(args) if demo else _regular(args)
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def opener() -> tuple[Store, AppServices]:
+            return await stack.enter_async_context(context)
+
         portfolio = DEMO_PORTFOLIO if demo else None
-        app = TargetdeskApp(store, services=services, portfolio=portfolio)
+        app = TargetdeskApp(opener=opener, portfolio=portfolio)
         await app.run_async()
         return app.return_code or 0

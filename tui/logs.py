@@ -7,7 +7,7 @@ import logging.handlers
 import os
 from pathlib import Path
 
-from storage.db import log_dir
+from storage.paths import log_dir
 
 LOG_ENV = "TARGETDESK_LOG_DIR"
 

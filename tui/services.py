@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.events import Event
 from domain.resolution import DEFAULT_STALE_SESSIONS
 from providers.plans import Plan
-from providers.setup import EngineSettings
+
+if TYPE_CHECKING:
+    from providers.setup import EngineSettings
 
 EventSink = Callable[[Event], None]
 """Receives each domain event as it happens, on the app's asyncio loop."""

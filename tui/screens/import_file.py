@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,15 +30,14 @@ from domain.imports import (
     read_import_file,
 )
 from domain.symbol_checks import SymbolFlag
-from providers.setup import EngineSettings
-from storage.importer import write_import
-from storage.market import log_error
-from storage.store import Store
 from tui.state.errors import IMPORT_PROVIDER
 from tui.state.format import MISSING, format_price
 from tui.state.import_rows import ImportRows
-from tui.symbol_checks import check_report
 from tui.widgets.path_input import PathInput
+
+if TYPE_CHECKING:
+    from providers.setup import EngineSettings
+    from storage.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -211,6 +210,8 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
     @work(exclusive=True, group="import-check", exit_on_error=False)
     async def check_symbols(self, report: ImportReport) -> list[SymbolFlag]:
         """Check the report's symbols against renames, cached and live data."""
+        from tui.symbol_checks import check_report
+
         incomplete: list[str] = []
         flags = await check_report(
             self.store,
@@ -435,6 +436,9 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         report = rows.report
         targets = rows.targets()
         positions = rows.positions()
+        from storage.importer import write_import
+        from storage.market import log_error
+
         written = await write_import(self.store, portfolio, targets, positions)
         now = self.clock()
         async with self.store.sessions.begin() as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from storage.portfolios import PortfolioInfo
+if TYPE_CHECKING:
+    from storage.portfolios import PortfolioInfo
 
 
 class PortfolioPicker(ModalScreen[str | None]):

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from domain.events import ErrorLogged
-from storage.market import ErrorEntry
 from tui.output import to_csv, to_json
+
+if TYPE_CHECKING:
+    from storage.market import ErrorEntry
 
 IMPORT_PROVIDER = "import"
 """Provider name of error-log entries that an import wrote."""

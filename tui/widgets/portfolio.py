@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -11,8 +12,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.returns import PortfolioSummary
-from storage.portfolios import PortfolioInfo
 from tui.state.format import MISSING, format_percent_short
+
+if TYPE_CHECKING:
+    from storage.portfolios import PortfolioInfo
 
 
 def summary_lines(summary: PortfolioSummary | None) -> str:
