@@ -312,7 +312,10 @@ class ProviderClient:
         status = response.status_code
         if status == 200:
             return None
-        quoted = f": {short_message(message, self._secrets)}" if message else ""
+        quoted = ""
+        if message:
+            # The servers' own texts often end in a full stop; one is enough.
+            quoted = f": {short_message(message, self._secrets).rstrip('.')}"
         http = f"HTTP {status} from {self.display} ({describe_body(response)})"
         where = f"{endpoint} for {', '.join(symbols)}" if symbols else endpoint
         wait = None

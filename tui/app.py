@@ -47,6 +47,13 @@ Opener = Callable[[], Awaitable[tuple["Store", AppServices]]]
 DRAIN_INTERVAL = 0.2
 """Seconds between applying buffered engine events to the panes."""
 
+SOURCE_WORDS = {
+    "fresh_cache": "from the cache",
+    "stale_cache": "stale from the cache",
+    "user": "from your file",
+}
+"""How the refresh summary names each price source."""
+
 DEFAULT_PORTFOLIO = "main"
 """Portfolio an import goes to when the database has none yet."""
 
@@ -297,7 +304,8 @@ class TargetdeskApp(App[None]):
 
     def _refresh_finished(self, event: RefreshFinished) -> None:
         counts = ", ".join(
-            f"{count} {source}" for source, count in sorted(event.by_source.items())
+            f"{count} {SOURCE_WORDS.get(source, source)}"
+            for source, count in sorted(event.by_source.items())
         )
         verb = "cancelled" if event.cancelled else "finished"
         message = f"Refresh {verb}: {counts or 'no prices'}."
@@ -491,7 +499,18 @@ class TargetdeskApp(App[None]):
         self.error_pane.show_log()
 
     def action_switch_portfolio(self) -> None:
-        """Choose another portfolio."""
+        """Choose another portfolio, from the list as the database has it now."""
+        if self._database_open():
+            self.pick_portfolio()
+
+    @work(group="pick", exclusive=True, exit_on_error=False)
+    async def pick_portfolio(self) -> None:
+        """Reload the portfolio list, so another process's imports show, then ask."""
+        from storage.portfolios import list_portfolios
+
+        async with self.store.sessions() as session:
+            self.portfolios = await list_portfolios(session)
+        self.query_one(PortfolioPane).show_portfolios(self.portfolios, self.portfolio)
         if not self.portfolios:
             self.notify("No portfolio yet: press i to import a CSV file.")
             return

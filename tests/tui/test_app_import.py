@@ -207,7 +207,7 @@ async def test_import_skips_flagged_row(store: Store, tmp_path: Path) -> None:
         await pilot.pause()
         assert row_status(app, 3) == "skipped"
         label = str(app.screen.query_one("#import-confirm", Button).label)
-        assert label == "Import 1 rows"
+        assert label == "Import 1 row"
         await pilot.press("ctrl+s")
         await settle(pilot)
     async with store.sessions() as session:

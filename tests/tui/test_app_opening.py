@@ -50,3 +50,22 @@ async def test_import_waits_for_database(store: Store) -> None:
         messages = [n.message for n in app._notifications]
         assert any("still opening" in m for m in messages)
         never.set()
+
+
+async def test_picker_lists_portfolios_added_elsewhere(store: Store) -> None:
+    from decimal import Decimal
+
+    from domain.models import PositionType, TargetPrice
+    from storage.importer import write_import
+    from tui.screens import PortfolioPicker
+
+    await load_demo_data(store)
+    app = TargetdeskApp(store, services=AppServices(), clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        target = TargetPrice("ZM", PositionType.LONG, Decimal(90), None, None, None)
+        await write_import(store, "added-later", [target], [])
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PortfolioPicker)
+        assert [info.name for info in app.portfolios] == ["added-later", "demo"]

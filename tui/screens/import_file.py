@@ -313,7 +313,7 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         kept = 0 if self.rows is None else self.rows.kept
         confirm = self.query_one("#import-confirm", Button)
         confirm.disabled = kept == 0
-        confirm.label = f"Import {kept} rows"
+        confirm.label = f"Import {kept} row" if kept == 1 else f"Import {kept} rows"
 
     def _show_rows(self, rows: ImportRows) -> None:
         table = self.query_one("#import-rows", DataTable)
