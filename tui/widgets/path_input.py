@@ -12,21 +12,22 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 
-def complete_path(value: str) -> str | None:
-    """Return `value` completed to the first matching file or directory.
+def path_matches(value: str) -> list[str]:
+    """Return every completion of `value`, sorted, each a full path text.
 
     Entries are matched by name prefix in the directory that `value` names,
     hidden entries only when the prefix starts with a dot. A directory gets
     a trailing separator. `~` is expanded for the lookup but kept in the text.
     """
     if not value:
-        return None
+        return []
     expanded = os.path.expanduser(value)
     directory, prefix = os.path.split(expanded)
     try:
         names = sorted(os.listdir(directory or "."))
     except OSError:
-        return None
+        return []
+    matches = []
     for name in names:
         if not name.startswith(prefix) or name == prefix:
             continue
@@ -35,8 +36,23 @@ def complete_path(value: str) -> str | None:
         completed = value + name[len(prefix) :]
         if Path(directory or ".", name).is_dir():
             completed += os.sep
-        return completed
-    return None
+        matches.append(completed)
+    return matches
+
+
+def complete_path(value: str) -> str | None:
+    """Return `value` completed as far as every match agrees, as a shell does.
+
+    One match completes in full; several complete to their longest common
+    prefix. Returns None when nothing matches.
+    """
+    matches = path_matches(value)
+    if not matches:
+        return None
+    if len(matches) == 1:
+        return matches[0]
+    # Character by character on purpose, as a shell completes "dol" and "dup" to "d".
+    return os.path.commonprefix(matches)  # noqa: RUF071
 
 
 class PathSuggester(Suggester):
@@ -46,7 +62,8 @@ class PathSuggester(Suggester):
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        return await asyncio.to_thread(complete_path, value)
+        matches = await asyncio.to_thread(path_matches, value)
+        return matches[0] if matches else None
 
 
 class PathInput(Input):
@@ -66,10 +83,18 @@ class PathInput(Input):
         )
 
     async def action_complete(self) -> None:
-        """Replace the value with its completion."""
-        completed = await asyncio.to_thread(complete_path, self.value)
-        if completed is None or completed == self.value:
+        """Complete the value; list the candidates when several remain."""
+        matches = await asyncio.to_thread(path_matches, self.value)
+        if not matches:
             self.screen.focus_next()
             return
-        self.value = completed
-        self.cursor_position = len(completed)
+        completed = complete_path(self.value) or self.value
+        if completed != self.value:
+            self.value = completed
+            self.cursor_position = len(completed)
+            return
+        names = [Path(match.rstrip(os.sep)).name for match in matches]
+        shown = ", ".join(names[:8]) + (
+            f" and {len(names) - 8} more" if len(names) > 8 else ""
+        )
+        self.notify(f"{len(names)} matches: {shown}", timeout=6)
