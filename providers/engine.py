@@ -13,11 +13,9 @@ import contextvars
 import datetime as dt
 import itertools
 import logging
-import random
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -26,7 +24,6 @@ import stamina
 from domain.calendar import last_completed_session
 from domain.errors import ErrorKind, ProviderError
 from domain.events import (
-    ErrorLogged,
     Event,
     FellBack,
     JobFailed,
@@ -34,18 +31,16 @@ from domain.events import (
     JobStarted,
     JobSucceeded,
     PriceResolved,
-    ProviderDisabled,
-    ProviderPaused,
     RefreshFinished,
-    RetryScheduled,
 )
 from domain.models import PriceSource, ResolvedPrice
 from domain.quotes import Quote
 from domain.resolution import DEFAULT_STALE_SESSIONS, resolve_price
-from providers.limiter import Limiter, UsageCounter
+from providers.failures import ErrorSink, FailureHandler, ProviderDisabledError
+from providers.limiter import UsageCounter
+from providers.slots import ProviderSlot, RefreshResult, RetryPolicy
 from providers.strategies import (
     Job,
-    ProviderClient,
     Strategy,
     build_jobs,
     choose_strategy,
@@ -54,18 +49,11 @@ from providers.strategies import (
 
 log = logging.getLogger(__name__)
 
-_DISABLING = (ErrorKind.INVALID_KEY, ErrorKind.QUOTA_EXHAUSTED)
-"""Errors after which no request of this run goes to the provider."""
-
-
-class ProviderDisabledError(ProviderError):
-    """A job was not sent because its provider was disabled while it waited."""
-
-
 _current_job: contextvars.ContextVar[str] = contextvars.ContextVar("job", default="")
+"""Id of the job whose request a client is about to send."""
 
 
-class QuoteBackend(UsageCounter, Protocol):
+class QuoteBackend(UsageCounter, ErrorSink, Protocol):
     """Storage operations the engine uses."""
 
     async def latest_quotes(self, symbols: Sequence[str]) -> dict[str, Quote]:
@@ -76,65 +64,11 @@ class QuoteBackend(UsageCounter, Protocol):
         """Store quotes in the cache."""
         ...
 
-    async def log_error(
-        self,
-        *,
-        run_id: str,
-        provider: str,
-        kind: str,
-        message: str,
-        symbols: Sequence[str],
-        at: dt.datetime,
-    ) -> int:
-        """Record an error cause; return how often it occurred in this run."""
-        ...
-
     async def record_resolutions(
         self, resolutions: Mapping[str, ResolvedPrice]
     ) -> None:
         """Store each symbol's resolved price on its targets."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Bounds on retrying one job: attempts, total time and backoff."""
-
-    attempts: int = 4
-    timeout: float = 90.0
-    wait_initial: float = 1.0
-    wait_max: float = 30.0
-    wait_jitter: float = 1.0
-    max_pause: float = 120.0
-    """A Retry-After longer than this ends the job, so the chain moves on."""
-
-
-@dataclass
-class ProviderSlot:
-    """A configured provider: its client, limiter and what this run disabled."""
-
-    client: ProviderClient
-    limiter: Limiter
-    disabled: str | None = None
-    disabled_endpoints: set[str] = field(default_factory=set)
-    missing: set[str] = field(default_factory=set)
-    """Symbols this provider returned no quote for; not asked again this run."""
-    consecutive_429: int = 0
-
-    @property
-    def name(self) -> str:
-        """Provider name."""
-        return self.limiter.provider
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshResult:
-    """Prices a refresh resolved, by symbol, with a count per source."""
-
-    resolved: dict[str, ResolvedPrice]
-    by_source: dict[str, int]
-    unresolved: tuple[str, ...]
-    """Symbols that ended without a live or fresh price."""
 
 
 class Engine:
@@ -162,10 +96,10 @@ class Engine:
         self.clock = clock
         self.tolerance = tolerance
         self.retry = retry or RetryPolicy()
+        self.failures = FailureHandler(backend, self.retry, self.emit, clock)
         self._ids = itertools.count(1)
         self._in_flight: dict[str, asyncio.Future[Quote | None]] = {}
         self._listeners: list[Callable[[Event], None]] = []
-        self._run_id = ""
 
     def emit(self, event: Event) -> None:
         """Pass an event to the listener of every refresh in progress."""
@@ -237,7 +171,7 @@ class Engine:
         user_prices: Mapping[str, Decimal | None],
         emit: Callable[[Event], None],
     ) -> RefreshResult:
-        self._run_id = uuid.uuid4().hex
+        self.failures.run_id = uuid.uuid4().hex
         now = self.clock()
         wanted = list(dict.fromkeys(symbols))
         cached = await self.backend.latest_quotes(wanted)
@@ -442,7 +376,7 @@ class Engine:
     async def _with_retries(self, slot: ProviderSlot, job: Job) -> dict[str, Quote]:
         policy = self.retry
         retrying = stamina.retry_context(
-            on=lambda error: self._backoff(slot, error),
+            on=lambda error: self.failures.backoff(slot, error),
             attempts=policy.attempts,
             timeout=policy.timeout,
             wait_initial=policy.wait_initial,
@@ -454,109 +388,8 @@ class Engine:
                 try:
                     result = await job.call()
                 except ProviderError as error:
-                    await self._record_failure(slot, job, error, attempt)
+                    await self.failures.record(slot, job, error, attempt)
                     raise
                 slot.consecutive_429 = 0
                 return result
         raise AssertionError("stamina ended without a result or an error")
-
-    def _backoff(self, slot: ProviderSlot, error: Exception) -> bool | float:
-        """Decide whether stamina retries; a 429 waits in the limiter instead."""
-        if not isinstance(error, ProviderError) or not error.kind.retryable:
-            return False
-        if isinstance(error, ProviderDisabledError):
-            return False
-        if error.kind == ErrorKind.RATE_LIMITED:
-            if slot.limiter.paused_for() > self.retry.max_pause:
-                return False
-            return 0.0
-        return True
-
-    def _pause_for_429(self, slot: ProviderSlot, error: ProviderError) -> float:
-        slot.consecutive_429 += 1
-        if error.retry_after is not None:
-            wait = error.retry_after
-        else:
-            # Without Retry-After, start from the spacing the plan allows (12 s
-            # at 5 per minute), since the server's window has not moved yet.
-            per_minute = slot.limiter.plan.per_minute
-            base = self.retry.wait_initial
-            if per_minute:
-                base = max(base, 60.0 / per_minute)
-            exponent = slot.consecutive_429 - 1
-            wait = min(self.retry.wait_max, base * 2**exponent)
-            wait += random.uniform(0, self.retry.wait_jitter)
-        return slot.limiter.pause(wait)
-
-    async def _record_failure(
-        self,
-        slot: ProviderSlot,
-        job: Job,
-        error: ProviderError,
-        attempt: stamina.Attempt,
-    ) -> None:
-        if isinstance(error, ProviderDisabledError):
-            return
-        now = self.clock()
-        last_attempt = attempt.num >= self.retry.attempts
-        if error.kind == ErrorKind.RATE_LIMITED:
-            wait = self._pause_for_429(slot, error)
-            self.emit(
-                ProviderPaused(
-                    provider=slot.name,
-                    until=now + dt.timedelta(seconds=wait),
-                    cause=error.detail,
-                )
-            )
-            if not last_attempt and wait <= self.retry.max_pause:
-                self.emit(self._retry_event(job, attempt.num, wait, error))
-        elif error.kind == ErrorKind.TRANSIENT and not last_attempt:
-            self.emit(self._retry_event(job, attempt.num, attempt.next_wait, error))
-        elif error.kind in _DISABLING and slot.disabled is None:
-            slot.disabled = error.detail
-            self.emit(ProviderDisabled(provider=slot.name, reason=error.detail))
-        elif error.kind == ErrorKind.NOT_ENTITLED:
-            slot.disabled_endpoints.add(job.endpoint)
-            self.emit(
-                ProviderDisabled(
-                    provider=slot.name, reason=error.detail, endpoint=job.endpoint
-                )
-            )
-        log.warning(
-            "%s %s failed on attempt %d (job %s, %d symbols): %s",
-            slot.name,
-            job.endpoint,
-            attempt.num,
-            job.job_id,
-            len(job.symbols),
-            error.detail,
-        )
-        count = await self.backend.log_error(
-            run_id=self._run_id,
-            provider=slot.name,
-            kind=error.kind.value,
-            message=error.detail,
-            symbols=job.symbols,
-            at=now,
-        )
-        self.emit(
-            ErrorLogged(
-                provider=slot.name,
-                kind=error.kind.value,
-                message=error.detail,
-                symbols=job.symbols,
-                count=count,
-            )
-        )
-
-    @staticmethod
-    def _retry_event(
-        job: Job, attempt: int, delay: float, error: ProviderError
-    ) -> RetryScheduled:
-        return RetryScheduled(
-            job_id=job.job_id,
-            provider=job.provider,
-            attempt=attempt + 1,
-            delay=delay,
-            cause=error.detail,
-        )

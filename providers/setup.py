@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from domain.resolution import DEFAULT_STALE_SESSIONS
-from providers.engine import Engine, ProviderSlot, QuoteBackend, RetryPolicy
+from providers.engine import Engine, QuoteBackend
 from providers.fmp import FmpClient
 from providers.limiter import Limiter
 from providers.plans import plan_for
 from providers.polygon import PolygonClient
+from providers.slots import ProviderSlot, RetryPolicy
 
 FMP_BASE_URL = "https://financialmodelingprep.com"
 POLYGON_BASE_URL = "https://api.polygon.io"

@@ -8,10 +8,11 @@ from rich.console import Console
 
 from domain.errors import ProviderError
 from domain.events import utc_now
-from providers.engine import Engine, ProviderSlot
+from providers.engine import Engine
 from providers.fmp import FmpClient
 from providers.limiter import quota_day
 from providers.setup import build_engine, close_engine
+from providers.slots import ProviderSlot
 from storage.backend import StoreBackend
 from storage.market import cache_coverage
 from storage.migrate import head_revision

@@ -11,8 +11,9 @@ from rich.console import Console
 
 from domain.events import Event, PriceResolved, QuotaUsed, RefreshFinished, utc_now
 from domain.symbols import is_quotable
-from providers.engine import Engine, RefreshResult
+from providers.engine import Engine
 from providers.setup import EngineSettings, build_engine, close_engine
+from providers.slots import RefreshResult
 from storage.backend import StoreBackend
 from storage.store import Store
 from storage.views import load_target_views

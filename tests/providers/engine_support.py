@@ -13,8 +13,9 @@ from domain.calendar import NEW_YORK
 from domain.events import Event
 from domain.imports import read_import_file
 from providers.emulator import Emulator
-from providers.engine import Engine, RefreshResult, RetryPolicy
+from providers.engine import Engine
 from providers.setup import EngineSettings, ProviderConfig, build_engine
+from providers.slots import RefreshResult, RetryPolicy
 from storage.backend import StoreBackend
 from storage.importer import write_import
 from storage.store import Store
