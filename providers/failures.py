@@ -1,4 +1,4 @@
-"""What the engine does when a request fails: pause, disable, retry, log."""
+"""Failure handling for provider requests: pause, disable, retry and log."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ _DISABLING = (ErrorKind.INVALID_KEY, ErrorKind.QUOTA_EXHAUSTED)
 
 
 class ErrorSink(Protocol):
-    """Where error causes are logged."""
+    """Storage for error causes, grouped per run."""
 
     async def log_error(
         self,
