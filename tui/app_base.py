@@ -88,7 +88,7 @@ class PaneApp(App[None]):
         return self._store
 
     def _database_open(self) -> bool:
-        """Whether the database is open; says so to the user when it is not."""
+        """Whether the database is open; notify the user when it is not."""
         if self._store is None:
             self.notify("The database is still opening; try again in a moment.")
             return False
