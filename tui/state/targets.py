@@ -280,13 +280,19 @@ class TargetTableState:
 
     def _build_cells(self, key: str) -> tuple[Text, ...]:
         view = self.views[key]
-        resolved = view.resolved
         symbol = view.target.symbol
         if key in self.selected:
             symbol = SELECTED_MARK + symbol
         return (
             Text(symbol, style="bold" if key in self.selected else ""),
             Text(view.target.position_type.value),
+            *self._price_cells(view),
+        )
+
+    def _price_cells(self, view: TargetView) -> tuple[Text, ...]:
+        """Build the cells of PRICE_COLUMNS, which follow symbol and type."""
+        resolved = view.resolved
+        return (
             Text(format_price(resolved.price), justify="right"),
             _source_cell(resolved, self.colour),
             Text(format_sessions(session_age(resolved)), justify="right"),
@@ -300,7 +306,8 @@ class TargetTableState:
         """Apply resolved prices; return the keys of the rows they changed.
 
         Only the rows of the events' symbols are touched, through the
-        symbol index, and only their cached cells are dropped.
+        symbol index. Their cached symbol and type cells are kept, because
+        the table still shows those objects, and their price cells are rebuilt.
         """
         changed: dict[str, None] = {}
         for event in events:
@@ -310,10 +317,13 @@ class TargetTableState:
             resolved = resolved_from_event(event)
             for key in keys:
                 view = self.views[key]
-                self.views[key] = build_target_view(
-                    view.portfolio, view.target, resolved
-                )
-                self._row_cells.pop(key, None)
+                view = build_target_view(view.portfolio, view.target, resolved)
+                self.views[key] = view
+                cells = self._row_cells.get(key)
+                if cells is not None and self._cells_colour == self.colour:
+                    self._row_cells[key] = cells[:2] + self._price_cells(view)
+                else:
+                    self._row_cells.pop(key, None)
                 changed[key] = None
         return list(changed)
 

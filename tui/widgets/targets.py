@@ -53,6 +53,16 @@ class TargetTable(DataTable[Text]):
         `_update_count`, `_require_update_dimensions`) as Textual 8.2 lays
         them out, so a Textual upgrade must rerun the target-table tests.
         """
+        new_rows = list(rows)
+        column_count = len(self.columns)
+        for key, cells in new_rows:
+            if len(cells) != column_count:
+                raise ValueError(
+                    f"row {key!r} has {len(cells)} cells, expected {column_count}"
+                )
+        if len({key for key, _cells in new_rows}) != len(new_rows):
+            raise ValueError("duplicate row keys: each row key must appear once")
+
         self.clear()
         columns = self.ordered_columns
         column_keys = [column.key for column in columns]
@@ -61,14 +71,8 @@ class TargetTable(DataTable[Text]):
         ]
         widths = [column.content_width for _index, column in auto_width]
         locations = self._row_locations
-        for index, (key, cells) in enumerate(rows):
-            if len(cells) != len(column_keys):
-                raise ValueError(
-                    f"row {key!r} has {len(cells)} cells, expected {len(column_keys)}"
-                )
+        for index, (key, cells) in enumerate(new_rows):
             row = RowKey(key)
-            if row in self.rows:
-                raise ValueError(f"duplicate row key {key!r}")
             locations[row] = index
             self._data[row] = dict(zip(column_keys, cells, strict=True))
             self.rows[row] = Row(row, 1)
