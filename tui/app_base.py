@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -35,6 +36,18 @@ Opener = Callable[[], Awaitable[tuple["Store", AppServices]]]
 def local_now() -> dt.datetime:
     """Return the current time, aware, in the local time zone."""
     return dt.datetime.now().astimezone()
+
+
+def _settle_garbage() -> None:
+    """Collect once, then exempt what survives from later full collections.
+
+    A table of 10,000 targets holds about 660,000 objects, and a full
+    collection over them took 150 to 270 ms, long enough to stall a key
+    press. Unfreezing first lets the previous portfolio's objects be freed.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class PaneApp(App[None]):
@@ -186,6 +199,7 @@ class PaneApp(App[None]):
             return
         views = await load_target_views(self.store, name, now=now, tolerance=tolerance)
         self.target_pane.load(views, now)
+        _settle_garbage()
         await self._load_summary()
 
     async def _load_summary(self) -> None:
