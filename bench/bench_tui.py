@@ -194,7 +194,7 @@ async def repaint_after(pilot: Pilot[Any], key: str) -> float:
 async def filtered_after(pilot: Pilot[Any], key: str) -> float:
     """Post one filter key; return milliseconds until the filtered rows show.
 
-    The time includes the filter's 100 ms wait for further keystrokes, since
+    The time includes the filter's wait (FILTER_DELAY) for further keystrokes, since
     the user sees the rows only after it.
     """
     app = pilot.app

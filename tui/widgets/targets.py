@@ -31,7 +31,7 @@ from tui.state.targets import (
 
 EMPTY_HINT = "No targets in this portfolio: press i to import a CSV file."
 
-FILTER_DELAY = 0.1
+FILTER_DELAY = 0.05
 """Seconds the filter line must stay unchanged before the table is filtered,
 so typing several characters quickly filters once."""
 
