@@ -21,7 +21,7 @@ from storage.importer import write_import
 from storage.store import Store
 
 TARGETS_35 = (
-    Path(__file__).resolve().parent.parent / "data" / "targets" / "target_prices_35.csv"
+    Path(__file__).resolve().parents[2] / "data" / "targets" / "target_prices_35.csv"
 )
 # Wednesday 2024-05-29, 18:00 New York: that day's session has closed.
 START = dt.datetime(2024, 5, 29, 18, 0, tzinfo=NEW_YORK)

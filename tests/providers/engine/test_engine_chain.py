@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-import stamina
 from engine_support import (
     Recorder,
     RunningClock,
@@ -21,24 +17,6 @@ from providers.setup import close_engine
 from storage.store import Store
 
 MUTUAL_FUNDS = {"FCNTX", "FMAGX", "FXNAX", "VTIAX"}
-
-
-@pytest.fixture
-def clock() -> RunningClock:
-    return RunningClock()
-
-
-@pytest.fixture
-def emulator(clock: RunningClock) -> Iterator[Emulator]:
-    with Emulator(now=clock) as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff_sleeps() -> Iterator[None]:
-    """Retry transient errors four times without sleeping between attempts."""
-    with stamina.set_testing(True, attempts=4, cap=True):
-        yield
 
 
 async def test_healthy_providers_use_one_fmp_batch(

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 
-import pytest
-import stamina
 from engine_support import (
     Recorder,
     RunningClock,
@@ -26,23 +23,6 @@ from providers.setup import close_engine
 from storage.backend import StoreBackend
 from storage.market import list_errors
 from storage.store import Store
-
-
-@pytest.fixture
-def clock() -> RunningClock:
-    return RunningClock()
-
-
-@pytest.fixture
-def emulator(clock: RunningClock) -> Iterator[Emulator]:
-    with Emulator(now=clock) as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff_sleeps() -> Iterator[None]:
-    with stamina.set_testing(True, attempts=4, cap=True):
-        yield
 
 
 def cached(symbol: str, day: str, price: str) -> Quote:
