@@ -25,7 +25,7 @@ from tui.screens import ConfirmScreen, HelpScreen, ImportScreen, PortfolioPicker
 from tui.screens.help import help_rows
 from tui.screens.import_file import ISSUE_KINDS, ImportOutcome, issue_message
 from tui.state.errors import IMPORT_PROVIDER
-from tui.widgets import PortfolioPane
+from tui.widgets import PortfolioPane, QueuePane
 
 if TYPE_CHECKING:
     pass
@@ -41,7 +41,7 @@ SOURCE_WORDS = {
     "stale_cache": "stale from the cache",
     "user": "from your file",
 }
-"""How the refresh summary names each price source."""
+"""Words the refresh summary uses for each price source."""
 
 DEFAULT_PORTFOLIO = "main"
 """Portfolio an import goes to when the database has none yet."""
@@ -93,6 +93,11 @@ class TargetdeskApp(PaneApp):
         """Apply every buffered event, repainting each pane at most once."""
         events = self.events.drain()
         if not events:
+            return
+        panes = self.query(QueuePane)
+        if not panes or not panes.first().is_running:
+            # The drain timer can fire once more while the app shuts down and
+            # its panes are already closed. The events no longer matter then.
             return
         now = self.clock()
         queue = self.queue_pane
