@@ -2,8 +2,8 @@
 
 Exchange holidays come from the `holidays` package's NYSE calendar. Early
 closes (13:00 on some half days) are not in it, so a session counts as
-completed at 16:00 New York time on every trading day: on a half day a
-close is reported complete three hours later than the exchange would.
+completed at 16:00 New York time on every trading day. On a half day a close
+is therefore reported complete three hours later than the exchange would.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _holidays_of(year: int) -> frozenset[dt.date]:
 
 
 def is_session(day: dt.date) -> bool:
-    """Whether NYSE holds a regular trading session on `day`."""
+    """Whether NYSE has a regular trading session on `day`."""
     return day.weekday() < 5 and day not in _holidays_of(day.year)
 
 

@@ -1,4 +1,4 @@
-"""Domain exceptions, each with a short title and a message that says what to do."""
+"""Domain exceptions, each with a short title and a message naming the next step."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class SchemaError(TargetdeskError):
 
 
 class ErrorKind(StrEnum):
-    """What went wrong with a provider request, as the error log groups it."""
+    """Class of a failed provider request, as the error log groups it."""
 
     RATE_LIMITED = "rate_limited"
     QUOTA_EXHAUSTED = "quota_exhausted"
@@ -44,7 +44,7 @@ class ErrorKind(StrEnum):
 
 
 class ProviderError(TargetdeskError):
-    """A provider request failed; `kind` says how and whether to retry.
+    """A provider request failed; `kind` tells how and whether to retry.
 
     Args:
         provider: Provider name, such as "fmp" or "polygon".

@@ -111,7 +111,7 @@ class JobSucceeded(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class JobFailed(Event):
-    """A job ended without an answer from its provider."""
+    """A job ended without a result from its provider."""
 
     job_id: str
     provider: str

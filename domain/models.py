@@ -110,4 +110,4 @@ class ResolvedPrice:
     stale: bool = False
     age_sessions: int | None = None
     reason: str | None = None
-    """Why no price was found, when `price` is None."""
+    """Reason no price was found, when `price` is None."""

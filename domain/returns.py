@@ -11,7 +11,8 @@ from domain.models import OPTION_MULTIPLIER, PositionType
 _HUNDRED = Decimal(100)
 _RETURN_QUANTUM = Decimal("0.000001")
 _PRECISION = 80
-"""Digits for return arithmetic, so quantizing a huge ratio never overflows."""
+"""Digits for return arithmetic: enough to quantize the ratio of any two prices below
+10**12 (the import limit) without overflow."""
 
 
 def expected_return(

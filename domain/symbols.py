@@ -49,7 +49,7 @@ class SymbolError(ValueError):
 
 
 class Spelling(StrEnum):
-    """How a provider writes a share class."""
+    """Share-class separator a provider writes."""
 
     DOT = "."
     HYPHEN = "-"

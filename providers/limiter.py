@@ -22,7 +22,7 @@ WINDOW_SECONDS = 60.0
 
 
 class UsageCounter(Protocol):
-    """Where daily request counts persist, so they survive a restart."""
+    """Storage for daily request counts, so they survive a restart."""
 
     async def usage(self, provider: str, day: dt.date) -> int:
         """Return requests sent to `provider` on `day`."""

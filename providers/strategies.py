@@ -1,8 +1,8 @@
-"""How one provider is asked for many symbols: the fewest requests its plan allows.
+"""Request strategies: the fewest requests a provider's plan allows for many symbols.
 
 Each strategy turns a set of symbols into jobs, and each job is one request.
 Bulk strategies (FMP batch quote, Polygon snapshots, Polygon grouped daily)
-cost a request per chunk or per session; per-symbol strategies cost one
+cost a request per chunk or per session. Per-symbol strategies cost one
 request for every symbol.
 """
 

@@ -21,10 +21,9 @@ async def execute_many(
 
     `binds` names each bind parameter and the column whose type converts its
     value, in the order of the values in each row. The bind processors
-    convert values exactly as the ORM would, but once per value instead of
-    through the ORM's and Core's per-row parameter work, which took several
-    times as long as the SQLite insert itself at 100,000 rows (measured with
-    bench/bench_import.py).
+    convert values exactly as the ORM would, but once per value. The ORM's and
+    Core's per-row parameter work took several times as long as the SQLite
+    insert itself at 100,000 rows (measured with bench/bench_import.py).
     """
     dialect = connection.dialect
     names = [name for name, _column in binds]

@@ -1,4 +1,4 @@
-"""Where targetdesk keeps its files, per platform (platformdirs)."""
+"""File locations of targetdesk on each platform, from platformdirs."""
 
 from __future__ import annotations
 

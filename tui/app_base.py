@@ -41,7 +41,7 @@ def local_now() -> dt.datetime:
 def _settle_garbage() -> None:
     """Collect once, then exempt what survives from later full collections.
 
-    A table of 10,000 targets holds about 660,000 objects, and a full
+    A table of 10,000 targets contains about 660,000 objects, and a full
     collection over them took 150 to 270 ms, long enough to stall a key
     press. Unfreezing first lets the previous portfolio's objects be freed.
     """

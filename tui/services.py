@@ -1,4 +1,4 @@
-"""What the app is given from outside: the refresh engine and display settings."""
+"""Inputs the app takes from outside: the refresh engine and display settings."""
 
 from __future__ import annotations
 

@@ -204,6 +204,6 @@ class RecordSplitter:
             self.short_rows[line] = count
             cells.extend([""] * (width - count))
         # CPython stops tracking tuples of strings at the first garbage
-        # collection that sees them, which keeps collections cheap on large
+        # collection that examines them, which keeps collections cheap on large
         # files. A list stays tracked.
         self.records.append((line, tuple(cells)))

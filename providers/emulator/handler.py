@@ -32,7 +32,7 @@ class EmulatorApp(Protocol):
 class EmulatorServer(ThreadingHTTPServer):
     """Threaded HTTP server that can close its open keep-alive connections.
 
-    Without that, a client's pooled connection would still be answered by its
+    Without that, a client's pooled connection would still be served by its
     handler thread after the emulator stopped.
     """
 

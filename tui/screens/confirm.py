@@ -41,5 +41,5 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "confirm-yes")
 
     def action_answer(self, answer: bool) -> None:
-        """Close the screen with the answer."""
+        """Close the screen with the user's choice."""
         self.dismiss(answer)

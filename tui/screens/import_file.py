@@ -54,7 +54,7 @@ class ImportCancelledError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ImportOutcome:
-    """What a confirmed import wrote, and the row issues it logged.
+    """Result of a confirmed import: the rows it wrote and the issues it logged.
 
     The dialog returns this on confirm only. The issues are in the database's
     error log under `run`, so the app adds them to its own log as well.

@@ -11,7 +11,7 @@ class EventBuffer:
     """Events in arrival order, taken out all at once by `drain`.
 
     The engine calls `append` on the app's asyncio loop, as often as events
-    happen; a timer calls `drain` a few times a second, so the panes repaint
+    happen. A timer calls `drain` a few times a second, so the panes repaint
     once per drain however fast events arrive.
     """
 

@@ -20,14 +20,14 @@ from domain.events import (
 from tui.state.format import format_seconds
 
 FOLD_AFTER = dt.timedelta(seconds=10)
-"""How long a job that finished with an answer stays visible."""
+"""How long a job that finished with a result stays visible."""
 
 FAILED_FOLD_AFTER = dt.timedelta(seconds=30)
 """How long a failed or cancelled job stays visible; the error log keeps the cause."""
 
 
 class JobState(StrEnum):
-    """Where a fetch job is in its life."""
+    """Stage of a fetch job's life."""
 
     QUEUED = "queued"
     WAITING = "waiting for quota"
@@ -78,7 +78,7 @@ class Job:
     """The failure kind, or the cause of a scheduled retry."""
     missing: tuple[str, ...] = ()
     fallback_sources: tuple[str, ...] = ()
-    """Sources that answered for this job's symbols after it failed."""
+    """Sources that supplied a price for this job's symbols after it failed."""
 
     @property
     def label(self) -> str:
@@ -179,7 +179,7 @@ class QueueState:
         return [job.job_id]
 
     def _apply_resolved(self, event: PriceResolved) -> list[str]:
-        """Mark failed jobs of this symbol as fallen back to the answering source."""
+        """Mark failed jobs of this symbol as fallen back to the price's source."""
         if event.source is None:
             return []
         label = SOURCE_LABELS.get(event.source, event.source)

@@ -20,7 +20,7 @@ from tui.state.jobs import Job, JobState
 
 @dataclass(frozen=True, slots=True)
 class ProviderStatus:
-    """What one provider can do right now, and how much of its plan is used."""
+    """State of one provider now, and how much of its plan is used."""
 
     name: str
     paused_until: dt.datetime | None = None
@@ -135,10 +135,10 @@ def estimate_remaining(
 ) -> float | None:
     """Estimate the seconds until every pending job has finished.
 
-    The estimate is the larger of two bounds: the pending jobs run one after
-    another at the mean duration of the finished ones, and each provider's
-    pending jobs wait for its pause to end and then go at its per-minute
-    limit. Returns None when neither bound can be computed yet.
+    The estimate is the larger of two bounds. In the first, the pending jobs
+    run one after another at the mean duration of the finished ones. In the
+    second, each provider's pending jobs wait for its pause to end and then go
+    at its per-minute limit. Returns None when neither bound can be computed.
     """
     if not pending:
         return 0.0
