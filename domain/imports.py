@@ -43,6 +43,7 @@ from domain.csvfile.report import (
     TargetRow,
 )
 from domain.csvfile.targets import read_targets
+from domain.gc_pause import gc_paused
 
 __all__ = [
     "FileKind",
@@ -114,6 +115,17 @@ def parse_import_bytes(
     Raises:
         ImportFileError: if the file cannot be imported at all.
     """
+    with gc_paused():
+        return _parse(data, path, on_progress, fast=fast)
+
+
+def _parse(
+    data: bytes,
+    path: str,
+    on_progress: Callable[[int, int], None] | None,
+    *,
+    fast: bool,
+) -> ImportReport:
     if fast:
         clean = read_clean_targets(data, path)
         if clean is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.gc_pause import gc_paused
 from domain.models import Position, TargetPrice
 from storage.portfolios import (
     UpsertCounts,
@@ -50,8 +51,9 @@ async def write_import(
         ValueError: if the portfolio name is empty or has control characters.
     """
     portfolio = check_portfolio_name(portfolio)
-    async with store.sessions.begin() as session:
-        pid = await ensure_portfolio(session, portfolio)
-        target_counts = await upsert_targets(session, pid, targets)
-        position_counts = await upsert_positions(session, pid, positions)
+    with gc_paused():
+        async with store.sessions.begin() as session:
+            pid = await ensure_portfolio(session, portfolio)
+            target_counts = await upsert_targets(session, pid, targets)
+            position_counts = await upsert_positions(session, pid, positions)
     return ImportWrite(target_counts, position_counts)

@@ -181,12 +181,15 @@ async def _upsert(
         existing[stored_values[:key_size]] = (stored[0], stored_values)
     new: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
-    for values in rows:
-        found = existing.get(values[:key_size])
-        if found is None:
-            new.append((portfolio, *values))
-        elif found[1] != values:
-            changed.append((found[0], *values))
+    if existing:
+        for values in rows:
+            found = existing.get(values[:key_size])
+            if found is None:
+                new.append((portfolio, *values))
+            elif found[1] != values:
+                changed.append((found[0], *values))
+    else:
+        new = [(portfolio, *values) for values in rows]
     binds = [(name, table.c[name]) for name in names]
     if new:
         inserted = [("portfolio_id", table.c.portfolio_id), *binds]

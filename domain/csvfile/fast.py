@@ -100,7 +100,10 @@ def _all_valid(frame: pl.DataFrame) -> bool:
 
 
 def _decimals(column: pl.Series) -> list[Decimal | None]:
-    return [None if text is None else Decimal(text) for text in column.to_list()]
+    texts = column.to_list()
+    if column.null_count() == 0:
+        return list(map(Decimal, texts))
+    return [None if text is None else Decimal(text) for text in texts]
 
 
 def _report(frame: pl.DataFrame, path: str, encoding: str) -> ImportReport:
