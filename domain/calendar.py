@@ -1,6 +1,7 @@
 """NYSE trading sessions in America/New_York.
 
-Exchange holidays come from the `holidays` package's NYSE calendar. Early
+Exchange holidays come from the `holidays` package's NYSE calendar, read from
+the table in domain.nyse_closures for the years it covers. Early
 closes (13:00 on some half days) are not in it, so a session counts as
 completed at 16:00 New York time on every trading day. On a half day a close
 is therefore reported complete three hours later than the exchange would.
@@ -12,7 +13,7 @@ import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from domain.nyse_closures import closures_of
 
 NEW_YORK = ZoneInfo("America/New_York")
 SESSION_CLOSE = dt.time(16, 0)
@@ -20,6 +21,11 @@ SESSION_CLOSE = dt.time(16, 0)
 
 @lru_cache(maxsize=64)
 def _holidays_of(year: int) -> frozenset[dt.date]:
+    table = closures_of(year)
+    if table is not None:
+        return table
+    import holidays
+
     return frozenset(holidays.financial_holidays("NYSE", years=year))
 
 
@@ -43,8 +49,12 @@ def session_of(moment: dt.datetime) -> dt.date:
     return moment.astimezone(NEW_YORK).date()
 
 
+@lru_cache(maxsize=64)
 def last_completed_session(now: dt.datetime) -> dt.date:
-    """Return the latest session whose close has passed at `now`."""
+    """Return the latest session whose close has passed at `now`.
+
+    Cached because a refresh ages every symbol's quote against the same `now`.
+    """
     local = now.astimezone(NEW_YORK)
     today = local.date()
     if is_session(today) and local.time() >= SESSION_CLOSE:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from types import TracebackType
 from typing import Any, ClassVar, Final, Self
 
@@ -103,6 +104,7 @@ def to_price(value: object) -> Decimal | None:
     return number
 
 
+@lru_cache(maxsize=256)
 def session_close(session: dt.date) -> dt.datetime:
     """Return the aware time of a session's 16:00 New York close."""
     return dt.datetime.combine(session, SESSION_CLOSE, tzinfo=NEW_YORK)

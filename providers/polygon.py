@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any, ClassVar, Final
 from urllib.parse import quote as quote_path
 
@@ -200,20 +202,41 @@ class PolygonClient(ProviderClient):
         Returns an empty dict for a weekend, a holiday or a session that has
         not closed yet.
         """
+        return await self.grouped_closes(day, None) or {}
+
+    async def grouped_closes(
+        self, day: dt.date, symbols: Iterable[str] | None
+    ) -> dict[str, Quote] | None:
+        """Fetch one session's closes of `symbols` (all when None) from grouped bars.
+
+        Returns None when the session has no bars: a weekend, a holiday or a
+        session not published yet. Rows of other symbols are skipped unread,
+        which spares a small portfolio parsing the other 10,000 or so rows.
+        """
         payload = await self.get_json(
             Endpoint.POLYGON_GROUPED,
             f"/v2/aggs/grouped/locale/us/market/stocks/{day.isoformat()}",
             params=[("adjusted", "true")],
         )
+        rows = self._results(payload, Endpoint.POLYGON_GROUPED, ())
+        if not rows:
+            return None
+        wanted = None
+        if symbols is not None:
+            wanted = {provider_symbol(s, Spelling.DOT): s for s in symbols}
         fetched_at = dt.datetime.now(dt.UTC)
         quotes: dict[str, Quote] = {}
-        for row in self._results(payload, Endpoint.POLYGON_GROUPED, ()):
+        for row in rows:
             ticker = row.get("T")
             if not isinstance(ticker, str):
                 continue
-            quote = self._quote_from_bar(
-                row, canonical_from_provider(ticker), fetched_at, day
-            )
+            if wanted is None:
+                symbol = canonical_from_provider(ticker)
+            elif ticker in wanted:
+                symbol = wanted[ticker]
+            else:
+                continue
+            quote = self._quote_from_bar(row, symbol, fetched_at, day)
             if quote is not None:
                 quotes[quote.symbol] = quote
         return quotes
@@ -376,6 +399,12 @@ def _bar_session(start_ms: object) -> dt.date | None:
     millis = to_amount(start_ms)
     if millis is None:
         return None
+    return _session_at(millis)
+
+
+@lru_cache(maxsize=256)
+def _session_at(millis: Decimal) -> dt.date:
+    # Cached because every row of a grouped response has the same start.
     return dt.datetime.fromtimestamp(float(millis) / 1000, NEW_YORK).date()
 
 

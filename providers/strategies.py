@@ -147,9 +147,9 @@ def _grouped(
     async def call() -> dict[str, Quote]:
         day = last_completed_session(now)
         for _ in range(GROUPED_SESSIONS_TRIED):
-            everything = await client.grouped_daily(day)
-            if everything:
-                return {s: everything[s] for s in symbols if s in everything}
+            quotes = await client.grouped_closes(day, symbols)
+            if quotes is not None:
+                return quotes
             day = previous_session(day)
         return {}
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Insert, Update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.types import DecimalText
+from storage.types import DecimalText, UtcDateTime
 
 
 async def execute_many(
@@ -30,7 +30,7 @@ async def execute_many(
     compiled = statement.compile(dialect=dialect, column_keys=names)
     columns: list[list[Any]] = [list(values) for values in zip(*rows, strict=True)]
     for index, (_name, column) in enumerate(binds):
-        if isinstance(column.type, DecimalText):
+        if isinstance(column.type, DecimalText | UtcDateTime):
             columns[index] = column.type.bind_many(columns[index])
             continue
         process = column.type.dialect_impl(dialect).bind_processor(dialect)

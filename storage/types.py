@@ -58,3 +58,22 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         return dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+
+    def bind_many(self, values: list[Any]) -> list[str | None]:
+        """Convert a column of values for executemany, as process_bind_param would.
+
+        Each distinct time is converted once: the quotes of one grouped
+        response share their fetch time and close time.
+        """
+        texts: dict[dt.datetime, str | None] = {}
+        column: list[str | None] = []
+        for value in values:
+            if value is None:
+                column.append(None)
+                continue
+            text = texts.get(value)
+            if text is None:
+                text = self.process_bind_param(value, None)  # type: ignore[arg-type]
+                texts[value] = text
+            column.append(text)
+        return column

@@ -376,3 +376,27 @@ async def test_key_sent_as_bearer_only(
     record = emulator.requests()[-1]
     assert record.status == 200
     assert POLYGON_KEY not in record.path
+
+
+async def test_grouped_closes_only_requested(polygon: PolygonClient) -> None:
+    quotes = await polygon.grouped_closes(dt.date(2024, 5, 24), ["AAPL", "BRK.B"])
+    assert quotes is not None
+    assert sorted(quotes) == ["AAPL", "BRK.B"]
+    assert quotes["BRK.B"].session == dt.date(2024, 5, 24)
+
+
+async def test_grouped_closes_none_on_holiday(polygon: PolygonClient) -> None:
+    assert await polygon.grouped_closes(dt.date(2024, 5, 27), ["AAPL"]) is None
+
+
+async def test_grouped_closes_unknown_symbols_empty(polygon: PolygonClient) -> None:
+    # A published session without the requested symbols is not a missing one.
+    quotes = await polygon.grouped_closes(dt.date(2024, 5, 24), ["FXNAX", "NOSUCH"])
+    assert quotes == {}
+
+
+async def test_grouped_closes_share_session_times(polygon: PolygonClient) -> None:
+    quotes = await polygon.grouped_closes(dt.date(2024, 5, 24), ["AAPL", "MSFT"])
+    assert quotes is not None
+    assert quotes["AAPL"].as_of == quotes["MSFT"].as_of
+    assert quotes["AAPL"].as_of.hour == 16

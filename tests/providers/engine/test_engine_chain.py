@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from engine_support import (
     Recorder,
     RunningClock,
@@ -133,3 +135,17 @@ async def test_fmp_limit_reach_parks_fmp(
         errors = await list_errors(session, provider="fmp")
     assert [e.kind for e in errors] == ["quota_exhausted"]
     assert errors[0].count == 1
+
+
+async def test_grouped_daily_without_funds_asks_once(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    # The session's grouped bars are published but carry none of the funds,
+    # which must not send the engine back to the session before.
+    prices = {symbol: Decimal("10") for symbol in sorted(MUTUAL_FUNDS)}
+    engine = make_engine(store, emulator, clock, polygon=("demo-polygon", "free"))
+    result = await refresh(engine, prices, Recorder())
+    await close_engine(engine)
+    polygon = requests_to(emulator, "polygon")
+    assert len(polygon) == 1
+    assert result.by_source == {"user": 4}
