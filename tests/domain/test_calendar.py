@@ -13,6 +13,7 @@ from domain.calendar import (
     session_age,
     sessions_between,
 )
+from domain.nyse_closures import FIRST_YEAR, LAST_YEAR, closures_of, render_table
 
 
 def ny(text: str) -> dt.datetime:
@@ -58,3 +59,24 @@ def test_age_uses_new_york_not_host_zone() -> None:
 )
 def test_exchange_holidays_are_not_sessions(day: str) -> None:
     assert not is_session(dt.date.fromisoformat(day))
+
+
+def test_closure_table_matches_holidays_package() -> None:
+    # A holidays upgrade that changes a date fails here: print a new table
+    # with `python -m domain.nyse_closures` and paste it into the module.
+    expected = render_table(FIRST_YEAR, LAST_YEAR).splitlines()
+    for year, line in zip(range(FIRST_YEAR, LAST_YEAR + 1), expected, strict=True):
+        days = {dt.date(year, int(d[:2]), int(d[3:])) for d in line.split()[1:]}
+        assert closures_of(year) == days, year
+
+
+def test_years_outside_table_use_holidays_package() -> None:
+    assert closures_of(LAST_YEAR + 1) is None
+    assert not is_session(dt.date(LAST_YEAR + 1, 12, 25))
+    assert not is_session(dt.date(FIRST_YEAR - 1, 1, 2))
+    assert is_session(dt.date(LAST_YEAR + 1, 12, 27))
+
+
+def test_special_closures_in_table() -> None:
+    for day in ("2001-09-11", "2012-10-29", "2018-12-05"):
+        assert not is_session(dt.date.fromisoformat(day)), day
