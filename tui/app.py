@@ -21,9 +21,14 @@ from domain.events import (
 )
 from domain.models import PositionType
 from tui.app_base import PaneApp
-from tui.screens import ConfirmScreen, HelpScreen, ImportScreen, PortfolioPicker
+from tui.screens import ConfirmScreen, HelpScreen, PortfolioPicker
 from tui.screens.help import help_rows
-from tui.screens.import_file import ISSUE_KINDS, ImportOutcome, issue_message
+from tui.screens.import_outcome import (
+    ISSUE_KINDS,
+    FileRejected,
+    ImportOutcome,
+    issue_message,
+)
 from tui.state.errors import IMPORT_PROVIDER
 from tui.widgets import PortfolioPane, QueuePane
 
@@ -75,7 +80,6 @@ class TargetdeskApp(PaneApp):
             self.target_pane.state.colour = False
             self.queue_pane.colour = False
         self.set_interval(DRAIN_INTERVAL, self.drain_events)
-        self.target_pane.table.focus()
         if self._store is None:
             # After the first refresh, so the screen is drawn before the
             # worker's imports and migrations hold the event loop.
@@ -265,6 +269,8 @@ class TargetdeskApp(PaneApp):
 
     def action_import_file(self) -> None:
         """Open the import dialog."""
+        from tui.screens.import_file import ImportScreen
+
         if not self._database_open():
             return
         portfolio = self.portfolio or DEFAULT_PORTFOLIO
@@ -305,8 +311,8 @@ class TargetdeskApp(PaneApp):
             )
         self.error_pane.show_log()
 
-    @on(ImportScreen.FileRejected)
-    def _file_rejected(self, event: ImportScreen.FileRejected) -> None:
+    @on(FileRejected)
+    def _file_rejected(self, event: FileRejected) -> None:
         self.error_pane.error_log.add(
             run="import",
             provider=IMPORT_PROVIDER,

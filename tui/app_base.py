@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
@@ -50,6 +51,24 @@ def _settle_garbage() -> None:
     gc.freeze()
 
 
+def _resume_collector() -> None:
+    """Enable the cyclic collector that `targetdesk` disables for start-up.
+
+    Start-up ends when the first load has finished or failed. Objects that
+    survive it are frozen, so later collections do not scan them again.
+    """
+    if not gc.isenabled():
+        _settle_garbage()
+        gc.enable()
+
+
+class PaneScreen(Screen[None]):
+    """The screen of the four panes, which starts with the target table focused."""
+
+    # Focusing it here, rather than after mount, restyles the panes only once.
+    AUTO_FOCUS = "TargetTable"
+
+
 class PaneApp(App[None]):
     """The four panes, the database behind them and the handling of failures."""
 
@@ -83,6 +102,9 @@ class PaneApp(App[None]):
         self.refresh_runs = 0
         self.unresolved: tuple[str, ...] = ()
         """Symbols the last finished refresh left without a live or fresh price."""
+
+    def get_default_screen(self) -> Screen[None]:
+        return PaneScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -119,7 +141,11 @@ class PaneApp(App[None]):
         """Open the database and providers, then load what they hold."""
         if self._opener is None:
             return
-        self._store, self.services = await self._opener()
+        try:
+            self._store, self.services = await self._opener()
+        except BaseException:
+            _resume_collector()
+            raise
         self._opened()
 
     def _opened(self) -> None:
@@ -151,12 +177,15 @@ class PaneApp(App[None]):
         """Load portfolios, the shown portfolio's targets and the error log."""
         from storage.market import list_errors
 
-        async with self.store.sessions() as session:
-            entries = await list_errors(session)
-        self.error_pane.error_log.load(entries)
-        self.error_pane.show_log()
-        await self._load_providers()
-        await self._load_portfolio(self.portfolio)
+        try:
+            async with self.store.sessions() as session:
+                entries = await list_errors(session)
+            self.error_pane.error_log.load(entries)
+            self.error_pane.show_log()
+            await self._load_providers()
+            await self._load_portfolio(self.portfolio)
+        finally:
+            _resume_collector()
 
     async def _load_providers(self) -> None:
         """List the configured providers with today's request count."""

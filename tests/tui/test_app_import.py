@@ -13,7 +13,7 @@ from storage.market import list_errors
 from storage.portfolios import list_portfolios, list_targets
 from storage.store import Store
 from tui.app import TargetdeskApp
-from tui.screens import ImportScreen
+from tui.screens.import_file import ImportScreen
 
 
 def text_of(app: TargetdeskApp, selector: str) -> str:

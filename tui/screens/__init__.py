@@ -1,8 +1,11 @@
-"""Modal screens: import, help, confirmation and portfolio choice."""
+"""Modal screens: import, help, confirmation and portfolio choice.
+
+The import dialog is in tui.screens.import_file, imported where it opens,
+because it loads the CSV reader and the symbol checks.
+"""
 
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
-from tui.screens.import_file import ImportScreen
 from tui.screens.picker import PortfolioPicker
 
-__all__ = ["ConfirmScreen", "HelpScreen", "ImportScreen", "PortfolioPicker"]
+__all__ = ["ConfirmScreen", "HelpScreen", "PortfolioPicker"]

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -14,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -24,12 +22,17 @@ from domain.imports import (
     ImportFileError,
     ImportReport,
     PositionRow,
-    RowIssue,
     Severity,
     TargetRow,
     read_import_file,
 )
 from domain.symbol_checks import SymbolFlag
+from tui.screens.import_outcome import (
+    ISSUE_KINDS,
+    FileRejected,
+    ImportOutcome,
+    issue_message,
+)
 from tui.state.errors import IMPORT_PROVIDER
 from tui.state.format import MISSING, format_price
 from tui.state.import_rows import ImportRows
@@ -44,30 +47,9 @@ logger = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.1
 """Minimum seconds between progress updates sent from the reading thread."""
 
-ISSUE_KINDS = {Severity.ERROR: "rejected_row", Severity.WARNING: "row_warning"}
-"""Error-log kind of each issue severity."""
-
 
 class ImportCancelledError(Exception):
     """The dialog closed while the file was still being read."""
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    """Result of a confirmed import: the rows it wrote and the issues it logged.
-
-    The dialog returns this on confirm only. The issues are in the database's
-    error log under `run`, so the app adds them to its own log as well.
-    """
-
-    finished: ImportFinished
-    issues: tuple[RowIssue, ...]
-    run: str
-
-
-def issue_message(column: str | None, reason: str) -> str:
-    """Return the error-log message of an import issue."""
-    return reason if column is None else f"{column}: {reason}"
 
 
 def preview_text(report: ImportReport) -> str:
@@ -97,14 +79,6 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         Binding("a", "accept_symbol", "Accept suggested symbol"),
         Binding("x", "skip_row", "Skip row"),
     ]
-
-    class FileRejected(Message):
-        """A file could not be imported at all."""
-
-        def __init__(self, path: str, error: ImportFileError) -> None:
-            super().__init__()
-            self.path = path
-            self.error = error
 
     def __init__(
         self,
@@ -242,7 +216,7 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         if isinstance(error, ImportFileError):
             status = f"Cannot import this file. {error.title}: {error.detail}"
             self.query_one("#import-status", Static).update(status)
-            self.post_message(self.FileRejected(self.reading, error))
+            self.post_message(FileRejected(self.reading, error))
             return
         if isinstance(error, ImportCancelledError):
             return

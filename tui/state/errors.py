@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from domain.events import ErrorLogged
-from tui.output import to_csv, to_json
 
 if TYPE_CHECKING:
     from storage.market import ErrorEntry
@@ -183,6 +182,9 @@ class ErrorLog:
 
     def export_csv(self) -> str:
         """The visible groups as CSV text; symbols are separated by spaces."""
+        # Imported here, on export, to keep rich's table module out of start-up.
+        from tui.output import to_csv
+
         records = self.export_records()
         flat = []
         for record in records:
@@ -193,6 +195,8 @@ class ErrorLog:
 
     def export_json(self) -> str:
         """The visible groups as a JSON array."""
+        from tui.output import to_json
+
         return to_json(self.export_records())
 
 
