@@ -165,7 +165,8 @@ async def test_replace_rows_rejects_bad_rows() -> None:
         assert table_keys(pane) == ["A:LONG"]
 
 
-async def test_typing_filters_once() -> None:
+async def test_typing_burst_filters_twice() -> None:
+    # The first keystroke filters at once, the rest of the burst once more.
     app = PaneApp([view("MSFT", "1"), view("MS", "1"), view("AAPL", "1")])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -173,9 +174,9 @@ async def test_typing_filters_once() -> None:
         fills: list[int] = []
         replace_rows = pane.table.replace_rows
 
-        def counted(rows: object) -> None:
+        def counted(rows: object, widths: object = None) -> None:
             fills.append(1)
-            replace_rows(rows)  # type: ignore[arg-type]
+            replace_rows(rows, widths)  # type: ignore[arg-type]
 
         pane.table.replace_rows = counted  # type: ignore[method-assign]
         pane.open_filter()
@@ -184,9 +185,26 @@ async def test_typing_filters_once() -> None:
         line.value = "MS"
         line.value = "MSF"
         await pilot.pause()
-        await wait_for_filter(pilot, pane)
         assert len(fills) == 1
+        assert pane.filter_pending
+        await wait_for_filter(pilot, pane)
+        assert len(fills) == 2
         assert table_keys(pane) == ["MSFT:LONG"]
+
+
+async def test_keystroke_after_pause_filters_at_once() -> None:
+    app = PaneApp([view("MSFT", "1"), view("AAPL", "1")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = app.query_one(TargetPane)
+        pane.open_filter()
+        await pilot.press("a")
+        assert not pane.filter_pending
+        assert table_keys(pane) == ["AAPL:LONG"]
+        await pilot.pause(FILTER_DELAY * 2)
+        await pilot.press("backspace")
+        assert not pane.filter_pending
+        assert sorted(table_keys(pane)) == ["AAPL:LONG", "MSFT:LONG"]
 
 
 async def test_enter_applies_pending_filter() -> None:
@@ -244,3 +262,32 @@ async def test_price_updates_cells_in_place() -> None:
         assert price.plain == "12,345.50"
         assert table.columns[ColumnKey("price")].content_width == len("12,345.50")
         assert RowKey("MSFT:LONG") in table.rows
+
+
+async def test_filter_keeps_column_widths() -> None:
+    app = PaneApp([view("GOOGL", "1"), view("T", "1")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = app.query_one(TargetPane)
+        symbol = pane.table.columns[ColumnKey("symbol")]
+        before = symbol.content_width
+        pane.apply_filter("t")
+        await pilot.pause()
+        assert table_keys(pane) == ["T:LONG"]
+        assert symbol.content_width == before
+        assert before >= len("GOOGL")
+
+
+async def test_replace_rows_measures_without_widths() -> None:
+    app = PaneApp([view("MSFT", "1")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.query_one(TargetPane).table
+        cells = [Text(f"cell{i}") for i in range(len(table.columns))]
+        cells[0] = Text("AVERYLONGSYMBOL")
+        table.replace_rows([("X:LONG", cells)])
+        assert table.columns[ColumnKey("symbol")].content_width == len(
+            "AVERYLONGSYMBOL"
+        )
+        table.replace_rows([("X:LONG", cells)], {"symbol": 30})
+        assert table.columns[ColumnKey("symbol")].content_width == 30

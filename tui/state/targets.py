@@ -50,6 +50,11 @@ COLUMN_WIDTHS = {
 """Fixed widths of the columns whose text changes with each price, so an
 update never reflows the table. Other columns fit their content."""
 
+AUTO_WIDTH_COLUMNS = tuple(
+    (index, key) for index, key in enumerate(COLUMN_KEYS) if key not in COLUMN_WIDTHS
+)
+"""Position and key of each column that fits its content."""
+
 PRICE_COLUMNS = ("price", "source", "age", "eoy", "next", "down", "range")
 """Columns whose cells change when a new price arrives."""
 
@@ -217,6 +222,8 @@ class TargetTableState:
     """Cached cells of each row, in COLUMNS order."""
     _cells_colour: bool = field(default=True, repr=False)
     """The `colour` setting the cached cells were built with."""
+    _widths: dict[str, int] = field(default_factory=dict, repr=False)
+    """Widest cell built in each AUTO_WIDTH_COLUMNS column since the last load."""
 
     def load(self, views: Iterable[TargetView]) -> None:
         """Replace every row; the selection keeps only rows that still exist."""
@@ -226,6 +233,7 @@ class TargetTableState:
         for key, view in self.views.items():
             self._keys_by_symbol.setdefault(view.target.symbol, []).append(key)
         self._row_cells.clear()
+        self._widths.clear()
 
     def matches(self, view: TargetView) -> bool:
         """Return whether the row's symbol or source label contains the filter text."""
@@ -267,12 +275,29 @@ class TargetTableState:
         """
         if self._cells_colour != self.colour:
             self._row_cells.clear()
+            self._widths.clear()
             self._cells_colour = self.colour
         cells = self._row_cells.get(key)
         if cells is None:
             cells = self._build_cells(key)
             self._row_cells[key] = cells
+            self._measure(cells)
         return cells
+
+    def auto_widths(self) -> dict[str, int]:
+        """Widest cell of each auto-width column among the cells built since load.
+
+        Widths never shrink until the next load, so filtering the rows leaves
+        the columns where they were.
+        """
+        return dict(self._widths)
+
+    def _measure(self, cells: tuple[Text, ...]) -> None:
+        widths = self._widths
+        for index, key in AUTO_WIDTH_COLUMNS:
+            width = cells[index].cell_len
+            if width > widths.get(key, 0):
+                widths[key] = width
 
     def cells(self, key: str, now: dt.datetime) -> dict[str, Text]:
         """Return the text of each cell of a row, by column key."""
@@ -321,7 +346,9 @@ class TargetTableState:
                 self.views[key] = view
                 cells = self._row_cells.get(key)
                 if cells is not None and self._cells_colour == self.colour:
-                    self._row_cells[key] = cells[:2] + self._price_cells(view)
+                    cells = cells[:2] + self._price_cells(view)
+                    self._row_cells[key] = cells
+                    self._measure(cells)
                 else:
                     self._row_cells.pop(key, None)
                 changed[key] = None
