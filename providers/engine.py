@@ -98,7 +98,7 @@ class Engine:
         self.retry = retry or RetryPolicy()
         self.failures = FailureHandler(backend, self.retry, self.emit, clock)
         self._ids = itertools.count(1)
-        self._in_flight: dict[str, asyncio.Future[Quote | None]] = {}
+        self._in_flight: dict[str, asyncio.Future[dict[str, Quote]]] = {}
         self._listeners: list[Callable[[Event], None]] = []
 
     def emit(self, event: Event) -> None:
@@ -235,21 +235,28 @@ class Engine:
         Two refreshes that overlap share one request per symbol: the second
         waits for the first one's result instead of sending its own.
         """
-        loop = asyncio.get_running_loop()
         theirs = {s: self._in_flight[s] for s in symbols if s in self._in_flight}
         mine = [s for s in symbols if s not in theirs]
+        # One future for all of this refresh's symbols, resolved with its quotes.
+        batch: asyncio.Future[dict[str, Quote]] = (
+            asyncio.get_running_loop().create_future()
+        )
         for symbol in mine:
-            self._in_flight[symbol] = loop.create_future()
+            self._in_flight[symbol] = batch
         live: dict[str, Quote] = {}
         try:
             live = await self._ask_chain(mine, reasons)
         finally:
             for symbol in mine:
-                future = self._in_flight.pop(symbol)
-                if not future.done():
-                    future.set_result(live.get(symbol))
+                if self._in_flight.get(symbol) is batch:
+                    del self._in_flight[symbol]
+            if not batch.done():
+                batch.set_result(dict(live))
+        answers: dict[asyncio.Future[dict[str, Quote]], dict[str, Quote]] = {}
         for symbol, future in theirs.items():
-            quote = await asyncio.shield(future)
+            if future not in answers:
+                answers[future] = await asyncio.shield(future)
+            quote = answers[future].get(symbol)
             if quote is not None:
                 live[symbol] = quote
             else:

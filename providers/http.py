@@ -22,6 +22,7 @@ import httpx
 
 from domain.calendar import NEW_YORK, SESSION_CLOSE
 from domain.errors import ErrorKind, ProviderError
+from domain.gc_pause import gc_paused
 from providers.redact import install_log_redaction, redact_text
 
 TIMEOUT: Final = httpx.Timeout(10.0, connect=5.0)
@@ -69,7 +70,11 @@ def load_json(response: httpx.Response) -> Any | NotJson:
     if "html" in content_type(response) or body[:1] not in (b"{", b"["):
         return NotJson("a body that is not JSON")
     try:
-        return json.loads(body, parse_float=Decimal, parse_constant=Decimal)
+        # A grouped-daily body decodes to about 50,000 objects that all stay
+        # referenced until the decoder returns, so collections during it
+        # free nothing.
+        with gc_paused():
+            return json.loads(body, parse_float=Decimal, parse_constant=Decimal)
     except (ValueError, RecursionError):
         return NotJson("invalid JSON")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 from engine_support import (
@@ -149,3 +150,17 @@ async def test_grouped_daily_without_funds_asks_once(
     polygon = requests_to(emulator, "polygon")
     assert len(polygon) == 1
     assert result.by_source == {"user": 4}
+
+
+async def test_overlapping_refreshes_share_request(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    engine = make_engine(store, emulator, clock, polygon=("demo-polygon", "free"))
+    prices: dict[str, Decimal | None] = {"AAPL": None, "MSFT": None}
+    first, second = await asyncio.gather(
+        refresh(engine, prices, Recorder()), refresh(engine, prices, Recorder())
+    )
+    await close_engine(engine)
+    assert len(requests_to(emulator, "polygon")) == 1
+    assert first.by_source == {"polygon": 2}
+    assert second.by_source == {"polygon": 2}
