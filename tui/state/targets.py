@@ -178,6 +178,11 @@ def _source_cell(resolved: ResolvedPrice, colour: bool) -> Text:
 SortKey = Callable[[TargetView], tuple[bool, object]]
 
 
+def _matches(view: TargetView, upper: str, lower: str) -> bool:
+    """Whether the symbol contains `upper` or the source label contains `lower`."""
+    return upper in view.target.symbol or lower in source_label(view.resolved)
+
+
 def _key_of(column: str, now: dt.datetime) -> SortKey:
     """Return a sort key that puts missing values last in either direction."""
 
@@ -238,11 +243,7 @@ class TargetTableState:
     def matches(self, view: TargetView) -> bool:
         """Return whether the row's symbol or source label contains the filter text."""
         text = self.filter_text.strip()
-        if not text:
-            return True
-        if text.upper() in view.target.symbol:
-            return True
-        return text.lower() in source_label(view.resolved)
+        return not text or _matches(view, text.upper(), text.lower())
 
     def visible_keys(self, now: dt.datetime) -> list[str]:
         """Keys of the rows that pass the filter, in sort order.
@@ -253,8 +254,10 @@ class TargetTableState:
         key = _key_of(self.sort_column, now)
         present: list[tuple[object, str]] = []
         missing: list[str] = []
+        text = self.filter_text.strip()
+        upper, lower = text.upper(), text.lower()
         for name, view in self.views.items():
-            if not self.matches(view):
+            if text and not _matches(view, upper, lower):
                 continue
             is_missing, value = key(view)
             if is_missing:
