@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "targetdesk"
 DB_ENV = "TARGETDESK_DB"
 
 
 def data_dir() -> Path:
     """Return the user data directory, such as ~/.local/share/targetdesk."""
+    # Imported on use: every command imports this module, few need a path.
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def log_dir() -> Path:
     """Return the user log directory, such as ~/.local/state/targetdesk/log."""
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from domain.errors import TargetdeskError
@@ -23,6 +23,7 @@ from tui.services import AppServices
 from tui.state.buffer import EventBuffer
 from tui.state.errors import APP_PROVIDER
 from tui.widgets import ErrorPane, PortfolioPane, QueuePane, TargetPane
+from tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from storage.portfolios import PortfolioInfo
@@ -107,7 +108,7 @@ class PaneApp(App[None]):
         return PaneScreen(id="_default")
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="◆")
+        yield TitleBar()
         yield PortfolioPane(id="portfolio")
         yield TargetPane(id="targets")
         with Horizontal(id="bottom"):

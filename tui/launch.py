@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import tempfile
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.events import utc_now
-from tui.logs import configure_logging
 from tui.services import AppServices, EventSink
 
 # The modules below load SQLAlchemy, httpx and the emulator. They are imported
@@ -82,6 +80,8 @@ def _refresher(store: Store, engine: Engine, settings: EngineSettings) -> AppSer
 
 @contextlib.asynccontextmanager
 async def _demo(args: argparse.Namespace) -> AsyncIterator[tuple[Store, AppServices]]:
+    import tempfile
+
     from providers.emulator import Emulator
     from providers.setup import build_engine, close_engine
     from storage.backend import StoreBackend
@@ -135,10 +135,12 @@ async def _regular(
 
 
 async def run_app(args: argparse.Namespace, *, demo: bool) -> int:
-    """Open the database (and in the demo the emulator) and run the app."""
+    """Open the database (and in the demo the emulator) and run the app.
+
+    Logging is configured by the caller, `tui.cli.main`.
+    """
     from tui.app import TargetdeskApp
 
-    configure_logging()
     context = _demo(args) if demo else _regular(args)
     async with contextlib.AsyncExitStack() as stack:
 
