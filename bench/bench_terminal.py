@@ -49,7 +49,7 @@ from storage.importer import write_import
 from storage.store import Store
 from tui.sample import load_demo_data
 
-RUNS = 5
+RUNS = 11
 COLUMNS, LINES = 80, 24
 STARTUP_RATIO_TARGET = 1.5
 IDLE_TARGET = 100.0
