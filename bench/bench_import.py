@@ -75,7 +75,7 @@ async def _targetdesk_once(source: Path, folder: Path, run: int) -> dict[str, fl
         start = now()
         report = read_import_file(source)
         parsed = now()
-        targets = [row.target for row in report.targets]
+        targets = report.target_prices()
         written = await write_import(store, "bench", targets, [])
         end = now()
     finally:
@@ -165,7 +165,7 @@ async def measure(
         folder = Path(name)
         source = write_target_file(folder / "targets.csv", rows)
         ours = [await _targetdesk_once(source, folder, run) for run in range(runs)]
-        targets = [row.target for row in read_import_file(source).targets]
+        targets = read_import_file(source).target_prices()
         values = _floor_values(targets)
         floors = [_floor_once(values, folder, run) for run in range(runs)]
         naive_s = await _naive_once(source, folder, naive_rows)

@@ -82,7 +82,7 @@ async def run(store: Store, args: argparse.Namespace) -> int:
     print_report(report, out)
     flags = await check_report(store, report, online=args.check)
     print_flags(path, flags, out)
-    targets = [row.target for row in report.targets]
+    targets = report.target_prices()
     positions = [row.position for row in report.positions]
     rejected = len(report.rejected_lines)
     summary = (

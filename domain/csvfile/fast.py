@@ -14,7 +14,7 @@ import io
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from domain.csvfile.report import FileKind, ImportReport, TargetRow
+from domain.csvfile.report import FileKind, ImportReport, TargetRows
 from domain.models import PositionType, TargetPrice
 
 if TYPE_CHECKING:
@@ -112,13 +112,13 @@ def _report(frame: pl.DataFrame, path: str, encoding: str) -> ImportReport:
     eoy, next_year, downside, current = (
         _decimals(frame[name]) for name in _VALUE_COLUMNS
     )
-    rows = [
-        TargetRow(line, TargetPrice(*values))
-        for line, values in enumerate(
-            zip(symbols, types, eoy, next_year, downside, current, strict=True),
-            start=2,
+    targets = [
+        TargetPrice(*values)
+        for values in zip(
+            symbols, types, eoy, next_year, downside, current, strict=True
         )
     ]
+    rows = TargetRows(targets, first_line=2)
     return ImportReport(
         path=path,
         kind=FileKind.TARGETS,

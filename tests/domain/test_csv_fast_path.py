@@ -81,3 +81,17 @@ def test_fast_path_taken_for_some_clean_files() -> None:
     assert (
         read_clean_targets(render(rows, True, False), "t.csv", min_rows=0) is not None
     )
+
+
+def test_fast_rows_built_on_read() -> None:
+    lines = ["symbol,position_type,target_eoy,target_next_year,downside,current_price"]
+    lines += [f"S{i:05d},LONG,10.5,11,9,10" for i in range(3000)]
+    report = read_clean_targets("\n".join(lines).encode(), "t.csv")
+    assert report is not None
+    rows = report.targets
+    assert len(rows) == 3000
+    assert rows[-1].line == 3001
+    assert rows[-1].target.symbol == "S02999"
+    assert [row.line for row in rows[1:3]] == [3, 4]
+    assert [row.target for row in rows] == report.target_prices()
+    assert report.target_prices()[0].symbol == "S00000"

@@ -29,6 +29,6 @@ async def load_demo_data(store: Store, portfolio: str = "demo") -> ImportWrite:
     return await write_import(
         store,
         portfolio,
-        [row.target for row in targets.targets],
+        targets.target_prices(),
         [row.position for row in positions.positions],
     )
