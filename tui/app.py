@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -112,6 +113,11 @@ class TargetdeskApp(PaneApp):
         if prices:
             self.target_pane.apply_prices(prices, now)
         self._apply_log_events(events)
+        # Jobs, prices and log entries of a refresh stay alive for the whole
+        # run. Without this, full collections rescanned all of them and grew
+        # to 50 ms each, landing inside key presses while 1,000 jobs streamed.
+        # Cyclic garbage frozen here waits for the next portfolio load.
+        gc.freeze()
 
     def _apply_log_events(self, events: Sequence[Event]) -> None:
         log = self.error_pane.error_log
