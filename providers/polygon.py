@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
-from functools import lru_cache
 from typing import Any, ClassVar, Final
 from urllib.parse import quote as quote_path
 
@@ -33,6 +31,7 @@ from providers.http import (
     to_price,
 )
 from providers.plans import Endpoint
+from providers.polygon_rows import bar_from, bar_session, ticker_info
 
 POLYGON_BASE_URL: Final = "https://api.polygon.io"
 
@@ -127,7 +126,7 @@ class PolygonClient(ProviderClient):
         `fallback` is the session used when the row has no `t`.
         """
         price = to_price(row.get("c"))
-        session = _bar_session(row.get("t")) or fallback
+        session = bar_session(row.get("t")) or fallback
         if price is None:
             return None
         return Quote(
@@ -191,7 +190,7 @@ class PolygonClient(ProviderClient):
         bars: dict[dt.date, Bar] = {}
         async for payload in self._pages(Endpoint.POLYGON_RANGE, path, params, symbol):
             for row in self._results(payload, Endpoint.POLYGON_RANGE, (symbol,)):
-                bar = _bar_from(row, symbol)
+                bar = bar_from(row, symbol)
                 if bar is not None and start <= bar.session <= end:
                     bars[bar.session] = bar
         return [bars[session] for session in sorted(bars)]
@@ -327,7 +326,7 @@ class PolygonClient(ProviderClient):
             raise self.shape_error(
                 Endpoint.POLYGON_TICKER_DETAILS, "an object with `results`", (symbol,)
             )
-        return _ticker_info(results)
+        return ticker_info(results)
 
     async def search_tickers(self, query: str, limit: int = 100) -> list[TickerInfo]:
         """Search active stock tickers by symbol or name, returning at most `limit`.
@@ -348,7 +347,7 @@ class PolygonClient(ProviderClient):
             Endpoint.POLYGON_TICKERS, "/v3/reference/tickers", params, None
         ):
             for row in self._results(payload, Endpoint.POLYGON_TICKERS, ()):
-                info = _ticker_info(row)
+                info = ticker_info(row)
                 if info is not None:
                     found.append(info)
             if len(found) >= limit:
@@ -392,50 +391,3 @@ def _split_next_url(next_url: str) -> tuple[str, list[tuple[str, str]]]:
         if name.lower() not in _SECRET_PARAMS
     ]
     return url.raw_path.split(b"?", 1)[0].decode("ascii"), params
-
-
-def _bar_session(start_ms: object) -> dt.date | None:
-    """Return the session of a daily bar from its start, epoch ms at NY midnight."""
-    millis = to_amount(start_ms)
-    if millis is None:
-        return None
-    return _session_at(millis)
-
-
-@lru_cache(maxsize=256)
-def _session_at(millis: Decimal) -> dt.date:
-    # Cached because every row of a grouped response has the same start.
-    return dt.datetime.fromtimestamp(float(millis) / 1000, NEW_YORK).date()
-
-
-def _bar_from(row: dict[str, Any], symbol: str) -> Bar | None:
-    close = to_price(row.get("c"))
-    session = _bar_session(row.get("t"))
-    if close is None or session is None:
-        return None
-    return Bar(
-        symbol=symbol,
-        session=session,
-        open=to_price(row.get("o")),
-        high=to_price(row.get("h")),
-        low=to_price(row.get("l")),
-        close=close,
-        volume=to_amount(row.get("v")),
-    )
-
-
-def _ticker_info(row: dict[str, Any]) -> TickerInfo | None:
-    ticker = row.get("ticker")
-    if not isinstance(ticker, str) or not ticker.strip():
-        return None
-    active = row.get("active")
-    currency = row.get("currency_name")
-    exchange = row.get("primary_exchange")
-    name = row.get("name")
-    return TickerInfo(
-        symbol=canonical_from_provider(ticker),
-        name=name if isinstance(name, str) else None,
-        active=active if isinstance(active, bool) else None,
-        exchange=exchange if isinstance(exchange, str) else None,
-        currency=currency.upper() if isinstance(currency, str) else None,
-    )
