@@ -291,3 +291,20 @@ async def test_replace_rows_measures_without_widths() -> None:
         )
         table.replace_rows([("X:LONG", cells)], {"symbol": 30})
         assert table.columns[ColumnKey("symbol")].content_width == 30
+
+
+async def test_narrower_price_keeps_column_width() -> None:
+    # Asking the table to fit a narrower cell makes it measure the whole
+    # column again, once per update: the price column only grows instead.
+    app = PaneApp([view("MSFT", "12345.67"), view("AAPL", "1")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = app.query_one(TargetPane)
+        price = pane.table.columns[ColumnKey("price")]
+        wide = price.content_width
+        pane.apply_prices([resolved("MSFT", "2")], NOW)
+        await pilot.pause()
+        assert price.content_width == wide
+        pane.apply_prices([resolved("AAPL", "1234567.89")], NOW)
+        await pilot.pause()
+        assert price.content_width > wide

@@ -17,6 +17,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from tui.state.format import format_seconds
 from tui.state.jobs import Job, JobState, QueueState
 from tui.state.providers import ProviderBoard, estimate_remaining
+from tui.widgets.tables import widens_column
 
 TICK_INTERVAL = 1.0
 """Seconds between countdown updates while a countdown or pause runs."""
@@ -137,7 +138,9 @@ class QueuePane(Vertical):
         for key, _label in QUEUE_COLUMNS:
             signature = _signature(cells[key])
             if shown.get(key) != signature:
-                table.update_cell(job.job_id, key, cells[key], update_width=True)
+                cell = cells[key]
+                wider = widens_column(table, key, cell)
+                table.update_cell(job.job_id, key, cell, update_width=wider)
                 shown[key] = signature
 
     def _hide(self, job_id: str) -> None:

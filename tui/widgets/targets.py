@@ -31,6 +31,7 @@ from tui.state.targets import (
     TargetTableState,
     key_of_cells,
 )
+from tui.widgets.tables import widens_column
 
 EMPTY_HINT = "No targets in this portfolio: press i to import a CSV file."
 
@@ -257,17 +258,11 @@ class TargetPane(Vertical):
             row = RowKey(key)
             if row not in table.rows:
                 continue
-            old_price = table.get_cell(row, "price")
             cells = self.state.cells(key, now)
             for column in PRICE_COLUMNS:
+                cell = cells[column]
                 table.update_cell(
-                    row,
-                    column,
-                    cells[column],
-                    # The DataTable measures the whole column again when a
-                    # cell narrows, so only ask when the price's width changed.
-                    update_width=column == "price"
-                    and cells[column].cell_len != old_price.cell_len,
+                    row, column, cell, update_width=widens_column(table, column, cell)
                 )
         return len(changed)
 
