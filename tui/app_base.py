@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
@@ -103,6 +104,24 @@ class PaneApp(App[None]):
         self.refresh_runs = 0
         self.unresolved: tuple[str, ...] = ()
         """Symbols the last finished refresh left without a live or fresh price."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a notification as plain text, whatever `markup` a widget passes.
+
+        Messages carry file paths, portfolio names and provider errors, which
+        may contain square brackets, and none of them is written as markup.
+        """
+        super().notify(
+            message, title=title, severity=severity, timeout=timeout, markup=False
+        )
 
     def get_default_screen(self) -> Screen[None]:
         return PaneScreen(id="_default")

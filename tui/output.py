@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 MISSING = "—"
 
@@ -41,8 +42,9 @@ def print_table(
     Number columns keep their full width, so a narrow terminal shortens the
     text columns (with an ellipsis) but never cuts a number.
     """
+    # Text, not markup: cells hold portfolio names and symbols from files.
     table = Table(
-        title=title,
+        title=None if title is None else Text(title),
         header_style="bold underline",
         box=None,
         padding=(0, 2, 0, 0),
@@ -51,11 +53,13 @@ def print_table(
     for index, column in enumerate(columns):
         if column in right:
             widest = max([len(column), *(len(row[index]) for row in rows)])
-            table.add_column(column, justify="right", no_wrap=True, min_width=widest)
+            table.add_column(
+                Text(column), justify="right", no_wrap=True, min_width=widest
+            )
         else:
-            table.add_column(column, overflow="ellipsis", no_wrap=True)
+            table.add_column(Text(column), overflow="ellipsis", no_wrap=True)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))
     console.print(table)
 
 

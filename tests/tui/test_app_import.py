@@ -44,10 +44,10 @@ async def test_import_writes_accepted_rows(store: Store, tmp_path: Path) -> None
         assert "4 accepted · 1 rejected" in text_of(app, "#import-status")
         issues = app.screen.query_one("#import-issues", DataTable)
         assert issues.row_count == 1
-        assert issues.get_row_at(0)[0] == "6"
+        assert str(issues.get_row_at(0)[0]) == "6"
         rows = app.screen.query_one("#import-rows", DataTable)
         assert rows.row_count == 5
-        assert rows.get_row("6")[2] == "error"
+        assert str(rows.get_row("6")[2]) == "error"
         await pilot.press("enter")
         await settle(pilot)
         assert len(app.screen_stack) == 1
@@ -174,7 +174,7 @@ async def test_import_accepts_suggestion(store: Store, tmp_path: Path) -> None:
         await pilot.press("a")
         await pilot.pause()
         table = app.screen.query_one("#import-rows", DataTable)
-        assert table.get_row("3")[1] == "FB → META"
+        assert str(table.get_row("3")[1]) == "FB → META"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert len(app.screen_stack) == 1
@@ -225,4 +225,22 @@ async def test_accept_without_suggestion_ignored(store: Store, tmp_path: Path) -
         await pilot.press("a")
         await pilot.pause()
         table = app.screen.query_one("#import-rows", DataTable)
-        assert table.get_row("2")[1] == "AAPL"
+        assert str(table.get_row("2")[1]) == "AAPL"
+
+
+async def test_bracket_cells_shown_as_typed(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "brackets.csv"
+    path.write_text(
+        "symbol,position_type,target_eoy,target_next_year,downside,current_price\n"
+        "AAPL,LONG,[/],250,150,200\n"
+        "MSFT,LONG,500,550,300,400\n",
+        encoding="utf-8",
+    )
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        assert isinstance(app.screen, ImportScreen)
+        issues = app.screen.query_one("#import-issues", DataTable)
+        assert issues.row_count == 1
+        assert str(issues.get_row_at(0)[2]) == "[/]"

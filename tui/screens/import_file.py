@@ -9,10 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -37,6 +39,7 @@ from tui.state.errors import IMPORT_PROVIDER
 from tui.state.format import MISSING, format_price
 from tui.state.import_rows import ImportRows
 from tui.widgets.path_input import PathInput
+from tui.widgets.tables import widens_column
 
 if TYPE_CHECKING:
     from providers.setup import EngineSettings
@@ -150,7 +153,7 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         self.rows = None
         self.reading = path
         self.query_one("#import-confirm", Button).disabled = True
-        self.query_one("#import-status", Static).update(f"Reading {path}…")
+        self.query_one("#import-status", Static).update(Content(f"Reading {path}…"))
         self.query_one("#import-progress").display = True
         self.read_file(Path(path).expanduser())
 
@@ -215,13 +218,13 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         error = worker.error
         if isinstance(error, ImportFileError):
             status = f"Cannot import this file. {error.title}: {error.detail}"
-            self.query_one("#import-status", Static).update(status)
+            self.query_one("#import-status", Static).update(Content(status))
             self.post_message(FileRejected(self.reading, error))
             return
         if isinstance(error, ImportCancelledError):
             return
         status = "Import failed; the error log has the cause."
-        self.query_one("#import-status", Static).update(status)
+        self.query_one("#import-status", Static).update(Content(status))
         report_failure = getattr(self.app, "report_failure", None)
         if callable(report_failure) and isinstance(error, Exception):
             report_failure(worker.name or "import", error)
@@ -257,7 +260,7 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         text = preview_text(self.report)
         if self.check_note:
             text += f"\n{self.check_note}"
-        self.query_one("#import-status", Static).update(text)
+        self.query_one("#import-status", Static).update(Content(text))
 
     def show_preview(self, report: ImportReport) -> None:
         """Show counts, every issue and every row, then check the symbols."""
@@ -271,11 +274,12 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         issues.clear()
         for issue in report.issues:
             label = "rejected" if issue.severity is Severity.ERROR else "warning"
+            # Text, not markup: cells and reasons quote the file's own text.
             issues.add_row(
-                str(issue.line),
-                issue.column or MISSING,
-                MISSING if issue.value is None else issue.value,
-                f"{label}: {issue.reason}",
+                Text(str(issue.line)),
+                Text(issue.column or MISSING),
+                Text(MISSING if issue.value is None else issue.value),
+                Text(f"{label}: {issue.reason}"),
             )
         self._show_rows(self.rows)
         self._update_confirm()
@@ -324,10 +328,10 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
             else:
                 values = [MISSING] * width
             table.add_row(
-                str(line),
-                rows.symbol_text(line) or MISSING,
-                rows.status(line),
-                *values,
+                Text(str(line)),
+                Text(rows.symbol_text(line) or MISSING),
+                Text(rows.status(line)),
+                *(Text(value) for value in values),
                 key=str(line),
             )
 
@@ -335,10 +339,19 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         if self.rows is None:
             return
         table = self.query_one("#import-rows", DataTable)
-        symbol = self.rows.symbol_text(line) or MISSING
-        table.update_cell(str(line), "symbol", symbol, update_width=True)
+        symbol = Text(self.rows.symbol_text(line) or MISSING)
+        status = Text(self.rows.status(line))
         table.update_cell(
-            str(line), "status", self.rows.status(line), update_width=True
+            str(line),
+            "symbol",
+            symbol,
+            update_width=widens_column(table, "symbol", symbol),
+        )
+        table.update_cell(
+            str(line),
+            "status",
+            status,
+            update_width=widens_column(table, "status", status),
         )
 
     def _cursor_line(self) -> int | None:
@@ -401,7 +414,8 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
             self.notify("Type the portfolio to import into.", severity="warning")
             return
         self.query_one("#import-confirm", Button).disabled = True
-        self.query_one("#import-status", Static).update(f"Writing to {portfolio}…")
+        status = Content(f"Writing to {portfolio}…")
+        self.query_one("#import-status", Static).update(status)
         self.write_report(rows, portfolio)
 
     @work(exclusive=True, group="import-write", exit_on_error=False)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -32,7 +33,10 @@ class PortfolioPicker(ModalScreen[str | None]):
         with Vertical(id="picker-box"):
             options = [
                 Option(
-                    f"{info.name}: {info.targets} targets, {info.positions} positions",
+                    Content(
+                        f"{info.name}: {info.targets} targets, "
+                        f"{info.positions} positions"
+                    ),
                     id=info.name,
                 )
                 for info in self.portfolios

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
@@ -142,7 +143,7 @@ class ErrorPane(Vertical):
         group = self.error_log.groups.get(key) if key is not None else None
         detail.display = self.expanded and group is not None
         if group is not None:
-            detail.update(detail_text(group))
+            detail.update(Content(detail_text(group)))
 
     def toggle_expanded(self) -> None:
         """Show or hide the full message and symbols of the cursor entry."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -64,14 +65,16 @@ class PortfolioPane(Horizontal):
         for info in portfolios:
             marker = "▸" if info.name == current else " "
             options.add_option(
-                Option(f"{marker}{info.name} ({info.targets})", id=info.name)
+                Option(Content(f"{marker}{info.name} ({info.targets})"), id=info.name)
             )
         if current is not None and any(p.name == current for p in portfolios):
             options.highlighted = options.get_option_index(current)
 
     def show_summary(self, name: str | None, summary: PortfolioSummary | None) -> None:
         """Show a portfolio's summary, or how to create one when there is none."""
-        self.border_title = "Portfolio" if name is None else f"Portfolio: {name}"
+        # Content, not markup: a portfolio name may contain square brackets.
+        title = "Portfolio" if name is None else f"Portfolio: {name}"
+        self.border_title = Content(title)
         self.query_one("#portfolio-summary", Static).update(summary_lines(summary))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

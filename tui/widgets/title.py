@@ -23,6 +23,8 @@ class TitleBar(Static):
         background: $panel;
         color: $foreground;
         text-align: center;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
