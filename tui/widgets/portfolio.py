@@ -51,7 +51,8 @@ class PortfolioPane(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="portfolio-list")
-        yield Static(summary_lines(None), id="portfolio-summary")
+        # Until the first load ends, which takes seconds for 100,000 targets.
+        yield Static("Loading portfolios…", id="portfolio-summary")
 
     def on_mount(self) -> None:
         self.border_title = "Portfolio"
