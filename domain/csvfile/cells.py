@@ -135,8 +135,13 @@ def classify_number(text: str) -> DecimalStyle | str | None:
     own_style = DecimalStyle.POINT if mark == "." else DecimalStyle.COMMA
     other_style = DecimalStyle.COMMA if mark == "." else DecimalStyle.POINT
     if body.count(mark) > 1:
-        # Only thousands separators repeat.
-        return other_style
+        # Only thousands separators repeat, each before three digits. Text
+        # such as "12..5" or "12.5.1" proves nothing and is rejected later
+        # as a cell that is not a number.
+        head, *groups = body.split(mark)
+        if 1 <= len(head) <= 3 and all(len(g) == 3 and g.isdigit() for g in groups):
+            return other_style
+        return None
     head, _, tail = body.partition(mark)
     if len(tail) != 3 or not head or len(head) > 3 or head[0] == "0":
         return own_style

@@ -117,6 +117,11 @@ def test_classify_number_styles(text: str, expected: str) -> None:
     assert classify_number(text) == expected
 
 
+@pytest.mark.parametrize("text", ["12..5", "12.5.1", "1.23.456", "1,,000"])
+def test_malformed_repeats_prove_nothing(text: str) -> None:
+    assert classify_number(text) is None
+
+
 @pytest.mark.parametrize("text", ["12", "", "abc", "--"])
 def test_classify_number_no_evidence(text: str) -> None:
     assert classify_number(text) is None

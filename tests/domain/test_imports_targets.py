@@ -129,3 +129,19 @@ def test_large_clean_file() -> None:
     assert report.targets[-1].target.current_price == Decimal("111.01")
     # A loose bound that catches a quadratic slowdown, not a benchmark.
     assert elapsed < 10
+
+
+@pytest.mark.parametrize("bad", ["12..5", "12.5.1"])
+def test_malformed_number_rejects_one_cell(bad: str) -> None:
+    data = (
+        "symbol,position_type,target_eoy,target_next_year,downside,current_price\n"
+        "AAPL,LONG,250.5,260,150,200\n"
+        f"MSFT,LONG,500,{bad},300,400\n"
+    ).encode()
+    report = parse_import_bytes(data, "t.csv")
+    assert [row.target.symbol for row in report.targets] == ["AAPL"]
+    assert len(report.errors) == 1
+    issue = report.errors[0]
+    assert issue.line == 3
+    assert issue.column == "target_next_year"
+    assert issue.value == bad
