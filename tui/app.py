@@ -31,7 +31,7 @@ from tui.screens.import_outcome import (
     issue_message,
 )
 from tui.state.errors import IMPORT_PROVIDER
-from tui.widgets import PortfolioPane, QueuePane
+from tui.widgets import ErrorPane, PortfolioPane, QueuePane, TargetPane
 
 if TYPE_CHECKING:
     pass
@@ -99,10 +99,10 @@ class TargetdeskApp(PaneApp):
         events = self.events.drain()
         if not events:
             return
-        panes = self.query(QueuePane)
-        if not panes or not panes.first().is_running:
+        if not self._panes_running():
             # The drain timer can fire once more while the app shuts down and
-            # its panes are already closed. The events no longer matter then.
+            # its panes are closing, one after another. The events no longer
+            # matter then.
             return
         now = self.clock()
         queue = self.queue_pane
@@ -118,6 +118,14 @@ class TargetdeskApp(PaneApp):
         # to 50 ms each, landing inside key presses while 1,000 jobs streamed.
         # Cyclic garbage frozen here waits for the next portfolio load.
         gc.freeze()
+
+    def _panes_running(self) -> bool:
+        """Whether the fetch-queue, target and error panes are all still running."""
+        for pane_type in (QueuePane, TargetPane, ErrorPane):
+            panes = self.query(pane_type)
+            if not panes or not panes.first().is_running:
+                return False
+        return True
 
     def _apply_log_events(self, events: Sequence[Event]) -> None:
         log = self.error_pane.error_log
