@@ -153,6 +153,9 @@ class TargetdeskApp(PaneApp):
                 "t refreshes them again."
             )
         self.notify(message, severity="warning" if event.unresolved else "information")
+        # Prices change cells in place while a refresh runs, so rows do not
+        # jump under the cursor. The sort and filter apply again at the end.
+        self.target_pane.reorder()
         self.reload_summary()
 
     # Refresh

@@ -477,3 +477,28 @@ async def test_palette_lists_app_commands(store: Store) -> None:
         titles = {command.title for command in app.get_system_commands(app.screen)}
         for title in ("Import", "Refresh", "Sort", "Filter", "Delete", "Help"):
             assert title in titles, title
+
+
+async def test_refresh_end_sorts_again(store: Store) -> None:
+    await load_demo_data(store)
+    refresh = ScriptedRefresh(
+        [
+            resolved("AAPL", "1.00"),
+            resolved("MSFT", "9999.00"),
+            RefreshFinished(at=NOW, by_source={"fmp": 2}, unresolved=()),
+        ]
+    )
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(TargetPane)
+        await pilot.press("s")
+        await settle(pilot)
+        assert pane.state.sort_column == "eoy"
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        keys = [row.key.value for row in pane.table.ordered_rows]
+        assert keys == pane.state.visible_keys(pane.now)
+        # Ascending EOY return: MSFT's new price gives the lowest, AAPL's the highest.
+        assert keys[0] == "MSFT:LONG"
+        assert keys.index("AAPL:LONG") > len(keys) // 2
