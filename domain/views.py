@@ -39,12 +39,17 @@ def build_target_view(
     return TargetView(portfolio, target, resolved, returns)
 
 
-def _number(value: Decimal | None) -> float | int | None:
+def _number(value: Decimal | None) -> Decimal | int | None:
+    """Return an integral value as int and any other as the exact Decimal.
+
+    A float would round values beyond about 16 significant digits, so the
+    JSON and CSV writers print the Decimal's own text.
+    """
     if value is None:
         return None
     if value == value.to_integral_value() and abs(value) < 10**15:
         return int(value)
-    return float(value)
+    return value
 
 
 def _time(value: dt.datetime | None) -> str | None:

@@ -95,7 +95,8 @@ async def targets(store: Store, args: argparse.Namespace) -> int:
 
 def _summary_json(name: str, summary: PortfolioSummary) -> dict[str, object]:
     def number(value: object) -> object:
-        return None if value is None else float(str(value))
+        # Decimals stay exact: to_json writes their own text.
+        return value
 
     return {
         "portfolio": name,

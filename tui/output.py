@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import secrets
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -74,5 +76,20 @@ def to_csv(columns: Sequence[str], rows: Sequence[dict[str, object]]) -> str:
 
 
 def to_json(value: object) -> str:
-    """Return `value` as indented JSON."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """Return `value` as indented JSON, with each Decimal written exactly.
+
+    The json module writes a Decimal only through float, which rounds it.
+    Each finite Decimal becomes a string with a random mark first, and the
+    marked strings are then replaced by the Decimal's text as a JSON number.
+    A string in the data could only match by containing the mark, which is
+    new on every call.
+    """
+    mark = f"decimal-{secrets.token_hex(8)}:"
+
+    def marked(item: object) -> str:
+        if isinstance(item, Decimal) and item.is_finite():
+            return mark + str(item)
+        raise TypeError(f"{type(item).__name__} {item!r} is not JSON serializable")
+
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=marked)
+    return re.sub(f'"{re.escape(mark)}([-+0-9.eE]+)"', r"\1", text)

@@ -164,3 +164,22 @@ def test_file_that_is_not_a_database(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "file is not a database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_json_and_csv_keep_exact_decimals(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    source = tmp_path / "long.csv"
+    source.write_text(
+        "symbol,position_type,target_eoy,target_next_year,downside,current_price\n"
+        "AAPL,LONG,12345678901.1234567891,250.10,150,200.125\n",
+        encoding="utf-8",
+    )
+    assert targetdesk(db, "import", str(source), "--portfolio", "p").returncode == 0
+    listed = targetdesk(db, "targets", "--portfolio", "p", "--format", "json")
+    assert '"target_eoy": 12345678901.1234567891,' in listed.stdout
+    assert '"target_next_year": 250.10,' in listed.stdout
+    row = json.loads(listed.stdout, parse_float=str)[0]
+    assert row["current_price"] == "200.125"
+    assert row["downside"] == 150
+    table = targetdesk(db, "targets", "--portfolio", "p", "--format", "csv")
+    assert "12345678901.1234567891" in table.stdout
