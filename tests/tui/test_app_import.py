@@ -244,3 +244,20 @@ async def test_bracket_cells_shown_as_typed(store: Store, tmp_path: Path) -> Non
         issues = app.screen.query_one("#import-issues", DataTable)
         assert issues.row_count == 1
         assert str(issues.get_row_at(0)[2]) == "[/]"
+
+
+async def test_preview_shows_every_digit(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "digits.csv"
+    path.write_text(
+        "symbol,position_type,target_eoy,target_next_year,downside,current_price\n"
+        "AAPL,LONG,933.8250,1250.5,150,200\n",
+        encoding="utf-8",
+    )
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_preview(pilot, path)
+        rows = app.screen.query_one("#import-rows", DataTable)
+        cells = [str(cell) for cell in rows.get_row("2")]
+        assert "933.8250" in cells
+        assert "1,250.5" in cells

@@ -36,7 +36,7 @@ from tui.screens.import_outcome import (
     issue_message,
 )
 from tui.state.errors import IMPORT_PROVIDER
-from tui.state.format import MISSING, format_price
+from tui.state.format import MISSING, format_exact
 from tui.state.import_rows import ImportRows
 from tui.widgets.path_input import PathInput
 from tui.widgets.tables import widens_column
@@ -313,17 +313,17 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
                 values = [
                     position.position_type.value,
                     f"{position.quantity:,}",
-                    format_price(position.entry_price),
+                    format_exact(position.entry_price),
                     position.entry_date.isoformat(),
                 ]
             elif isinstance(row, TargetRow):
                 target = row.target
                 values = [
                     target.position_type.value,
-                    format_price(target.target_eoy),
-                    format_price(target.target_next_year),
-                    format_price(target.downside),
-                    format_price(target.current_price),
+                    format_exact(target.target_eoy),
+                    format_exact(target.target_next_year),
+                    format_exact(target.downside),
+                    format_exact(target.current_price),
                 ]
             else:
                 values = [MISSING] * width

@@ -48,6 +48,13 @@ def format_percent_short(value: Decimal | None) -> str:
     return f"{value:+.1f}%"
 
 
+def format_exact(value: Decimal | None) -> str:
+    """Format a number with thousands separators and every digit it has."""
+    if value is None:
+        return MISSING
+    return f"{value:,}"
+
+
 def format_price(value: Decimal | None) -> str:
     """Format a price with two decimal places and thousands separators."""
     if value is None:
