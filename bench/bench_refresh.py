@@ -44,10 +44,11 @@ from domain.imports import read_import_file
 from domain.models import PositionType, ResolvedPrice, TargetPrice
 from providers.emulator import Emulator, RequestRecord, load_universe
 from providers.limiter import WINDOW_SECONDS
-from providers.setup import EngineSettings, ProviderConfig, build_engine, close_engine
+from providers.setup import build_engine, close_engine
 from storage.backend import StoreBackend
 from storage.importer import write_import
 from storage.store import Store
+from tui.launch import demo_settings
 from tui.sample import TARGETS_FILE
 
 SIZES = (35, 500, 5_000)
@@ -118,23 +119,23 @@ def naive_quota_seconds(requests: int, per_minute: int) -> float:
     return max(0, math.ceil(requests / per_minute) - 1) * 60.0
 
 
+async def _store_with_targets(database: Path, symbols: list[str]) -> Store:
+    """Open a new database with one LONG target per symbol, as the app would hold."""
+    store = await Store.open(f"sqlite+aiosqlite:///{database.as_posix()}")
+    targets = [
+        TargetPrice(s, PositionType.LONG, None, None, None, None) for s in symbols
+    ]
+    await write_import(store, "bench", targets, [])
+    return store
+
+
 async def _engine_once(symbols: list[str], folder: Path, run: int) -> dict[str, Any]:
     clock = RunningClock()
     with Emulator(now=clock) as emulator:
         database = folder / f"refresh-{len(symbols)}-{run}.sqlite3"
-        store = await Store.open(f"sqlite+aiosqlite:///{database.as_posix()}")
-        settings = EngineSettings(
-            providers=(
-                ProviderConfig("fmp", "demo-fmp", emulator.base_url, "free"),
-                ProviderConfig("polygon", "demo-polygon", emulator.base_url, "free"),
-            )
-        )
-        targets = [
-            TargetPrice(s, PositionType.LONG, None, None, None, None) for s in symbols
-        ]
-        await write_import(store, "bench", targets, [])
+        store = await _store_with_targets(database, symbols)
         backend = TimedBackend(store)
-        engine = build_engine(backend, settings, clock=clock)
+        engine = build_engine(backend, demo_settings(emulator.base_url), clock=clock)
         events: list[Event] = []
         prices: dict[str, Decimal | None] = dict.fromkeys(symbols)
         try:
@@ -192,7 +193,10 @@ def quota_sets() -> list[list[str]]:
     size = QUOTA_SET_SIZE
     needed = QUOTA_REFRESHES * size
     if len(synthetic) < needed:
-        raise RuntimeError(f"the emulator knows {len(synthetic)} symbols, not {needed}")
+        raise RuntimeError(
+            f"the emulator lists {len(synthetic)} synthetic symbols, but the "
+            f"quota case needs {needed}"
+        )
     return [synthetic[i * size : (i + 1) * size] for i in range(QUOTA_REFRESHES)]
 
 
@@ -206,19 +210,9 @@ async def quota_bound(folder: Path) -> dict[str, Any]:
     sets = quota_sets()
     clock = RunningClock()
     with Emulator(now=clock) as emulator:
-        database = folder / "quota-bound.sqlite3"
-        store = await Store.open(f"sqlite+aiosqlite:///{database.as_posix()}")
-        settings = EngineSettings(
-            providers=(
-                ProviderConfig("fmp", "demo-fmp", emulator.base_url, "free"),
-                ProviderConfig("polygon", "demo-polygon", emulator.base_url, "free"),
-            )
-        )
         symbols = [symbol for chunk in sets for symbol in chunk]
-        targets = [
-            TargetPrice(s, PositionType.LONG, None, None, None, None) for s in symbols
-        ]
-        await write_import(store, "bench", targets, [])
+        store = await _store_with_targets(folder / "quota-bound.sqlite3", symbols)
+        settings = demo_settings(emulator.base_url)
         engine = build_engine(StoreBackend(store), settings, clock=clock)
         events: list[Event] = []
         walls: list[float] = []

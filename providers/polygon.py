@@ -220,19 +220,19 @@ class PolygonClient(ProviderClient):
         rows = self._results(payload, Endpoint.POLYGON_GROUPED, ())
         if not rows:
             return None
-        wanted = None
+        requested = None
         if symbols is not None:
-            wanted = {provider_symbol(s, Spelling.DOT): s for s in symbols}
+            requested = {provider_symbol(s, Spelling.DOT): s for s in symbols}
         fetched_at = dt.datetime.now(dt.UTC)
         quotes: dict[str, Quote] = {}
         for row in rows:
             ticker = row.get("T")
             if not isinstance(ticker, str):
                 continue
-            if wanted is None:
+            if requested is None:
                 symbol = canonical_from_provider(ticker)
-            elif ticker in wanted:
-                symbol = wanted[ticker]
+            elif ticker in requested:
+                symbol = requested[ticker]
             else:
                 continue
             quote = self._quote_from_bar(row, symbol, fetched_at, day)

@@ -120,7 +120,7 @@ class TargetdeskApp(PaneApp):
         gc.freeze()
 
     def _panes_running(self) -> bool:
-        """Whether the fetch-queue, target and error panes are all still running."""
+        """Return whether the fetch-queue, target and error panes are all running."""
         for pane_type in (QueuePane, TargetPane, ErrorPane):
             panes = self.query(pane_type)
             if not panes or not panes.first().is_running:

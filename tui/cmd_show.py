@@ -94,20 +94,16 @@ async def targets(store: Store, args: argparse.Namespace) -> int:
 
 
 def _summary_json(name: str, summary: PortfolioSummary) -> dict[str, object]:
-    def number(value: object) -> object:
-        # Decimals stay exact: to_json writes their own text.
-        return value
-
     return {
         "portfolio": name,
         "positions": summary.positions,
         "positions_with_targets": summary.positions_with_targets,
-        "coverage_pct": number(summary.coverage_pct),
+        "coverage_pct": summary.coverage_pct,
         "targets": summary.targets,
-        "market_value": number(summary.market_value),
-        "weighted_return_eoy": number(summary.weighted_return_eoy),
-        "weighted_return_next_year": number(summary.weighted_return_next_year),
-        "weighted_downside_return": number(summary.weighted_downside),
+        "market_value": summary.market_value,
+        "weighted_return_eoy": summary.weighted_return_eoy,
+        "weighted_return_next_year": summary.weighted_return_next_year,
+        "weighted_downside_return": summary.weighted_downside,
     }
 
 

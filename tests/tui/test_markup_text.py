@@ -27,8 +27,8 @@ async def test_portfolio_name_shown_as_typed(store: Store, name: str) -> None:
         pane = app.query_one(PortfolioPane)
         assert pane.border_title is not None
         # The getter returns markup; reading it back gives the text shown.
-        shown = Content.from_markup(pane.border_title).plain
-        assert shown == f"Portfolio: {name}"
+        title_text = Content.from_markup(pane.border_title).plain
+        assert title_text == f"Portfolio: {name}"
         option = app.query_one("#portfolio-list", OptionList).get_option(name)
         assert name in str(option.prompt)
         app.notify(f"Deleted 1 target(s) from {name}.")

@@ -179,7 +179,7 @@ SortKey = Callable[[TargetView], tuple[bool, object]]
 
 
 def _matches(view: TargetView, upper: str, lower: str) -> bool:
-    """Whether the symbol contains `upper` or the source label contains `lower`."""
+    """Return whether the symbol contains `upper` or the source label `lower`."""
     return upper in view.target.symbol or lower in source_label(view.resolved)
 
 

@@ -51,7 +51,7 @@ class PortfolioPane(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="portfolio-list")
-        # Until the first load ends, which takes seconds for 100,000 targets.
+        # Shown until the first load ends, which takes seconds for 100,000 targets.
         yield Static("Loading portfolios…", id="portfolio-summary")
 
     def on_mount(self) -> None:

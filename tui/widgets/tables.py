@@ -10,7 +10,7 @@ from textual.widgets.data_table import ColumnKey
 
 
 def widens_column(table: DataTable[Any], column: str, cell: Text) -> bool:
-    """Whether `cell` is wider than its auto-width column's content so far.
+    """Return whether `cell` is wider than its auto-width column's content so far.
 
     Pass the result as `update_width` to `DataTable.update_cell`. With
     update_width=True and a cell narrower than its column, Textual 8.2
