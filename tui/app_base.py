@@ -56,11 +56,13 @@ def _settle_garbage() -> None:
 def _resume_collector() -> None:
     """Enable the cyclic collector that `targetdesk` disables for start-up.
 
-    Start-up ends when the first load has finished or failed. Objects that
-    survive it are frozen, so later collections do not scan them again.
+    Start-up ends when the first load has finished or failed. What is alive
+    then is frozen, so later collections do not scan it again. A loaded
+    portfolio has already collected and frozen once, so no second full
+    collection runs here.
     """
     if not gc.isenabled():
-        _settle_garbage()
+        gc.freeze()
         gc.enable()
 
 
