@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import time
 from types import TracebackType
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -13,6 +17,14 @@ from storage.db import create_engine, session_factory
 
 HEAD_REVISION = "0002"
 """Newest migration; a database already there opens without loading alembic."""
+
+CLOSE_WAIT_SECONDS = 15.0
+"""Maximum wait in `Store.close` for sessions still in use.
+
+Longer than the busy timeout, so a write waiting for another process's lock
+can finish its rollback first."""
+
+log = logging.getLogger(__name__)
 
 
 def describe_url(url: str) -> str:
@@ -35,6 +47,12 @@ class Store:
         self.url = url
         self.where = describe_url(url)
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
+        self._checked_in = asyncio.Event()
+        event.listen(engine.sync_engine, "checkin", self._on_checkin)
+
+    def _on_checkin(self, *_: object) -> None:
+        """Wake `close`, which waits for connections still in use."""
+        self._checked_in.set()
 
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = True) -> Store:
@@ -69,7 +87,27 @@ class Store:
         return rows[0] if len(rows) == 1 else None
 
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Wait for sessions still in use, then close every pooled connection.
+
+        A task cancelled during a query (a worker of an app that is quitting)
+        returns its connection only after its rollback has run. Disposing the
+        engine first would leave that connection open, with its thread waiting
+        for work. The wait ends after at most CLOSE_WAIT_SECONDS.
+        """
+        checked_out = getattr(self.engine.pool, "checkedout", None)
+        deadline = time.monotonic() + CLOSE_WAIT_SECONDS
+        while checked_out is not None and checked_out() > 0:
+            self._checked_in.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                log.warning(
+                    "closing %s with %d connection(s) still in use",
+                    self.where,
+                    checked_out(),
+                )
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._checked_in.wait(), remaining)
         await self.engine.dispose()
 
     async def __aenter__(self) -> Store:
