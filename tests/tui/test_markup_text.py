@@ -6,6 +6,7 @@ import pytest
 from rich.console import Console
 from textual.content import Content
 from textual.widgets import OptionList
+from tui_helpers import settle
 
 from domain.models import PositionType, TargetPrice
 from storage.importer import write_import
@@ -23,7 +24,7 @@ async def test_portfolio_name_shown_as_typed(store: Store, name: str) -> None:
     await write_import(store, name, [target], [])
     app = TargetdeskApp(store, portfolio=name)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await settle(pilot)
         pane = app.query_one(PortfolioPane)
         assert pane.border_title is not None
         # The getter returns markup; reading it back gives the text shown.
@@ -32,7 +33,7 @@ async def test_portfolio_name_shown_as_typed(store: Store, name: str) -> None:
         option = app.query_one("#portfolio-list", OptionList).get_option(name)
         assert name in str(option.prompt)
         app.notify(f"Deleted 1 target(s) from {name}.")
-        await pilot.pause()
+        await settle(pilot)
 
 
 @pytest.mark.parametrize("name", NAMES)
