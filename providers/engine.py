@@ -16,6 +16,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
@@ -71,6 +72,15 @@ class QuoteBackend(UsageCounter, ErrorSink, Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """What one refresh fetches itself and what it waits for."""
+
+    mine: list[str]
+    theirs: dict[str, asyncio.Future[dict[str, Quote]]]
+    batch: asyncio.Future[dict[str, Quote]]
+
+
 class Engine:
     """Resolves prices through the providers, the cache and the user's price.
 
@@ -99,6 +109,7 @@ class Engine:
         self.failures = FailureHandler(backend, self.retry, self.emit, clock)
         self._ids = itertools.count(1)
         self._in_flight: dict[str, asyncio.Future[dict[str, Quote]]] = {}
+        self._claims = asyncio.Lock()
         self._listeners: list[Callable[[Event], None]] = []
 
     def emit(self, event: Event) -> None:
@@ -174,22 +185,32 @@ class Engine:
         self.failures.run_id = uuid.uuid4().hex
         now = self.clock()
         wanted = list(dict.fromkeys(symbols))
-        cached = await self.backend.latest_quotes(wanted)
         latest = last_completed_session(now)
         resolved: dict[str, ResolvedPrice] = {}
         live_needed = []
-        for symbol in wanted:
-            quote = cached.get(symbol)
-            if quote is not None and quote.session >= latest:
-                resolved[symbol] = resolve_price(
-                    now=now, user_price=user_prices.get(symbol), cached=quote
-                )
-            else:
-                live_needed.append(symbol)
+        # The cache is read and the missing symbols claimed under one lock,
+        # and claims are released under it after the quotes are saved, so an
+        # overlapping refresh either reads the saved quotes or waits for the
+        # request in flight; it never sends a second one.
+        async with self._claims:
+            cached = await self.backend.latest_quotes(wanted)
+            for symbol in wanted:
+                quote = cached.get(symbol)
+                if quote is not None and quote.session >= latest:
+                    resolved[symbol] = resolve_price(
+                        now=now, user_price=user_prices.get(symbol), cached=quote
+                    )
+                else:
+                    live_needed.append(symbol)
+            claim = self._claim(live_needed)
         reasons: dict[str, str] = {}
-        live = await self._ask_shared(live_needed, reasons)
-        if live:
-            await self.backend.save_quotes(list(live.values()))
+        try:
+            live = await self._ask_shared(claim, reasons)
+            if live:
+                await self.backend.save_quotes(list(live.values()))
+        finally:
+            async with self._claims:
+                self._release(claim)
         for symbol in live_needed:
             resolved[symbol] = resolve_price(
                 now=now,
@@ -227,33 +248,45 @@ class Engine:
         emit(RefreshFinished(by_source=dict(by_source), unresolved=unresolved))
         return RefreshResult(resolved, dict(by_source), unresolved)
 
-    async def _ask_shared(
-        self, symbols: list[str], reasons: dict[str, str]
-    ) -> dict[str, Quote]:
-        """Ask the chain for symbols no other refresh is fetching; await the rest.
+    def _claim(self, symbols: list[str]) -> _Claim:
+        """Split symbols into those another refresh is fetching and this one's.
 
-        Two refreshes that overlap share one request per symbol: the second
-        waits for the first one's result instead of sending its own.
+        This refresh's symbols are registered with one future, which the
+        overlapping refreshes await.
         """
         theirs = {s: self._in_flight[s] for s in symbols if s in self._in_flight}
         mine = [s for s in symbols if s not in theirs]
-        # One future for all of this refresh's symbols, resolved with its quotes.
         batch: asyncio.Future[dict[str, Quote]] = (
             asyncio.get_running_loop().create_future()
         )
         for symbol in mine:
             self._in_flight[symbol] = batch
+        return _Claim(mine, theirs, batch)
+
+    def _release(self, claim: _Claim) -> None:
+        """Drop this refresh's registrations; its future ends if it has not."""
+        for symbol in claim.mine:
+            if self._in_flight.get(symbol) is claim.batch:
+                del self._in_flight[symbol]
+        if not claim.batch.done():
+            claim.batch.set_result({})
+
+    async def _ask_shared(
+        self, claim: _Claim, reasons: dict[str, str]
+    ) -> dict[str, Quote]:
+        """Ask the chain for this refresh's symbols; await the other refreshes'.
+
+        Two refreshes that overlap share one request per symbol: the second
+        waits for the first one's result instead of sending its own.
+        """
         live: dict[str, Quote] = {}
         try:
-            live = await self._ask_chain(mine, reasons)
+            live = await self._ask_chain(claim.mine, reasons)
         finally:
-            for symbol in mine:
-                if self._in_flight.get(symbol) is batch:
-                    del self._in_flight[symbol]
-            if not batch.done():
-                batch.set_result(dict(live))
+            if not claim.batch.done():
+                claim.batch.set_result(dict(live))
         answers: dict[asyncio.Future[dict[str, Quote]], dict[str, Quote]] = {}
-        for symbol, future in theirs.items():
+        for symbol, future in claim.theirs.items():
             if future not in answers:
                 answers[future] = await asyncio.shield(future)
             quote = answers[future].get(symbol)

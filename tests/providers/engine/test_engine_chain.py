@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Sequence
 from decimal import Decimal
 
 from engine_support import (
@@ -15,8 +17,10 @@ from engine_support import (
 )
 
 from domain.events import JobWaitingForQuota, ProviderDisabled, ProviderPaused
+from domain.quotes import Quote
 from providers.emulator import Emulator, Fault, FaultAction
-from providers.setup import close_engine
+from providers.setup import EngineSettings, ProviderConfig, build_engine, close_engine
+from storage.backend import StoreBackend
 from storage.store import Store
 
 MUTUAL_FUNDS = {"FCNTX", "FMAGX", "FXNAX", "VTIAX"}
@@ -156,6 +160,44 @@ async def test_overlapping_refreshes_share_request(
     store: Store, emulator: Emulator, clock: RunningClock
 ) -> None:
     engine = make_engine(store, emulator, clock, polygon=("demo-polygon", "free"))
+    prices: dict[str, Decimal | None] = {"AAPL": None, "MSFT": None}
+    first, second = await asyncio.gather(
+        refresh(engine, prices, Recorder()), refresh(engine, prices, Recorder())
+    )
+    await close_engine(engine)
+    assert len(requests_to(emulator, "polygon")) == 1
+    assert first.by_source == {"polygon": 2}
+    assert second.by_source == {"polygon": 2}
+
+
+class LateSecondRead(StoreBackend):
+    """The real store, whose second cache read returns only after the first
+    refresh's request has been answered."""
+
+    def __init__(self, store: Store, emulator: Emulator) -> None:
+        super().__init__(store)
+        self.emulator = emulator
+        self.reads = 0
+
+    async def latest_quotes(self, symbols: Sequence[str]) -> dict[str, Quote]:
+        self.reads += 1
+        quotes = await super().latest_quotes(symbols)
+        if self.reads == 2:
+            deadline = time.monotonic() + 10
+            while not requests_to(self.emulator, "polygon"):
+                assert time.monotonic() < deadline, "the first refresh sent nothing"
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.3)
+        return quotes
+
+
+async def test_refresh_reading_the_cache_late_shares_request(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    """A cache read that ends after the other refresh's answer sends nothing."""
+    polygon = ProviderConfig("polygon", "demo-polygon", emulator.base_url, "free")
+    settings = EngineSettings(providers=(polygon,))
+    engine = build_engine(LateSecondRead(store, emulator), settings, clock=clock)
     prices: dict[str, Decimal | None] = {"AAPL": None, "MSFT": None}
     first, second = await asyncio.gather(
         refresh(engine, prices, Recorder()), refresh(engine, prices, Recorder())
