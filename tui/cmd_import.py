@@ -18,7 +18,7 @@ from domain.imports import (
 from domain.symbol_checks import SymbolFlag
 from storage.importer import check_portfolio_name, write_import
 from storage.store import Store
-from tui.symbol_checks import check_report
+from tui.symbol_checks import check_report, print_incomplete
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -80,7 +80,15 @@ async def run(store: Store, args: argparse.Namespace) -> int:
         err.print(f"targetdesk: {error.title}: {error.detail}", markup=False)
         return EXIT_USAGE
     print_report(report, out)
-    flags = await check_report(store, report, online=args.check)
+    incomplete: list[str] = []
+
+    def check_incomplete(error: str) -> None:
+        print_incomplete(error)
+        incomplete.append(error)
+
+    flags = await check_report(
+        store, report, online=args.check, on_incomplete=check_incomplete
+    )
     print_flags(path, flags, out)
     targets = report.target_prices()
     positions = [row.position for row in report.positions]
@@ -113,6 +121,13 @@ async def run(store: Store, args: argparse.Namespace) -> int:
         print(
             f"targetdesk: {rejected} rows rejected; fix them and import again "
             "(accepted rows are kept)",
+            file=sys.stderr,
+        )
+        return EXIT_PARTIAL
+    if incomplete:
+        print(
+            "targetdesk: some symbols were not checked online; run the import "
+            "with --check again when the provider answers",
             file=sys.stderr,
         )
         return EXIT_PARTIAL

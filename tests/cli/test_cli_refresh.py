@@ -143,3 +143,22 @@ def test_import_check_flags_renames_and_typos(tmp_path: Path) -> None:
     assert "[suggested: ZM" in zoom
     assert lookups.count("grouped") == 1
     assert "SHO{" not in " ".join(r.path for r in emulator.requests())
+
+
+def test_import_check_incomplete_exits_1(tmp_path: Path) -> None:
+    """A symbol check that cannot reach Polygon keeps the rows and exits 1."""
+    with Emulator(keys={FMP_CANARY: ("fmp", "free")}) as emulator:
+        result = run(
+            tmp_path,
+            emulator,
+            "import",
+            str(TARGETS_35),
+            "--portfolio",
+            "p",
+            "--check",
+        )
+        listed = run(tmp_path, emulator, "targets", "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "symbol check incomplete" in result.stderr
+    assert "35 accepted, 0 rejected" in result.stdout
+    assert len(json.loads(listed.stdout)) == 35
