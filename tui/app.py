@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input
 
 from domain.events import (
     ErrorLogged,
@@ -21,7 +22,7 @@ from domain.events import (
     RefreshFinished,
 )
 from domain.models import PositionType
-from tui.app_base import PaneApp
+from tui.app_base import PaneApp, PaneScreen
 from tui.screens import ConfirmScreen, HelpScreen, PortfolioPicker
 from tui.screens.help import help_rows
 from tui.screens.import_outcome import (
@@ -67,7 +68,9 @@ class TargetdeskApp(PaneApp):
         Binding("t", "retry_unresolved", "Retry unresolved", show=False),
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False),
-        Binding("slash", "filter", "Filter"),
+        # A priority binding runs as the key arrives, before the next key is
+        # passed on, so keys typed right after "/" reach the filter line.
+        Binding("slash", "filter", "Filter", priority=True),
         Binding("space", "toggle_selected", "Select row", show=False),
         Binding("d", "delete", "Delete"),
         Binding("e", "expand_error", "Expand error", show=False),
@@ -238,6 +241,13 @@ class TargetdeskApp(PaneApp):
     def action_reverse_sort(self) -> None:
         """Flip the target table's sort direction."""
         self.target_pane.reverse_sort()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Let "/" open the filter only on the panes and outside a text input."""
+        if action == "filter":
+            on_panes = isinstance(self.screen, PaneScreen)
+            return on_panes and not isinstance(self.focused, Input)
+        return True
 
     def action_filter(self) -> None:
         """Open the target filter line."""

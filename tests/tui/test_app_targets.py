@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable, Input, OptionList
 from tui_helpers import make_app, settle
 
 from domain.models import PositionType, TargetPrice
@@ -79,6 +80,36 @@ async def test_filter_shows_matching_rows(store: Store) -> None:
         assert app.target_pane.table.row_count == 1
         await pilot.press("slash", "escape")
         assert app.target_pane.table.row_count == 35
+
+
+async def test_filter_keys_in_one_burst(store: Store) -> None:
+    """Keys read with "/" in one burst (a paste, an SSH packet) go to the filter."""
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, character in (("slash", "/"), ("M", "M"), ("S", "S"), ("F", "F")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await wait_for_filter(pilot, app)
+        line = app.query_one("#target-filter", Input)
+        assert line.value == "MSF"
+        assert app.focused is line
+        assert app.target_pane.table.row_count == 1
+
+
+async def test_slash_types_into_other_inputs(store: Store) -> None:
+    """ "/" opens the filter only from the panes; in a path it is a character."""
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        path_line = app.screen.query_one(Input)
+        await pilot.press("slash", "t", "m", "p")
+        assert path_line.value.endswith("/tmp")
+        assert not app.query_one("#target-filter", Input).display
 
 
 async def test_delete_after_confirm(store: Store) -> None:

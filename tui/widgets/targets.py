@@ -317,7 +317,9 @@ class TargetPane(Vertical):
         """Show the filter line and focus it."""
         line = self.query_one("#target-filter", FilterInput)
         line.display = True
-        line.focus()
+        # Focus now rather than through focus(), which waits for the message
+        # queue, so the keys already queued behind "/" go to the line.
+        self.screen.set_focus(line)
 
     def close_filter(self) -> None:
         """Hide the filter line, keeping its text as the filter, and focus the table.
