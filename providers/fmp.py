@@ -17,13 +17,9 @@ from domain.calendar import NEW_YORK
 from domain.errors import ErrorKind, ProviderError
 from domain.quotes import Bar, Quote, TickerInfo
 from domain.symbols import Spelling, canonical_from_provider, provider_symbol
-from providers.http import (
-    ProviderClient,
-    short_message,
-    to_amount,
-    to_price,
-)
+from providers.http import ProviderClient
 from providers.plans import Endpoint
+from providers.wire import short_message, to_amount, to_price
 
 FMP_BASE_URL: Final = "https://financialmodelingprep.com"
 

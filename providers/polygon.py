@@ -23,15 +23,10 @@ from domain.calendar import (
 from domain.errors import ErrorKind, ProviderError
 from domain.quotes import Bar, Quote, TickerInfo
 from domain.symbols import Spelling, canonical_from_provider, provider_symbol
-from providers.http import (
-    ProviderClient,
-    session_close,
-    short_message,
-    to_amount,
-    to_price,
-)
+from providers.http import ProviderClient
 from providers.plans import Endpoint
 from providers.polygon_rows import bar_from, bar_session, ticker_info
+from providers.wire import session_close, short_message, to_amount, to_price
 
 POLYGON_BASE_URL: Final = "https://api.polygon.io"
 

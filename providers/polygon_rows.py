@@ -10,7 +10,7 @@ from typing import Any
 from domain.calendar import NEW_YORK
 from domain.quotes import Bar, TickerInfo
 from domain.symbols import canonical_from_provider
-from providers.http import to_amount, to_price
+from providers.wire import to_amount, to_price
 
 
 def bar_session(start_ms: object) -> dt.date | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from providers.http import NotJson, load_json, retry_after_seconds, to_price
+from providers.wire import NotJson, load_json, retry_after_seconds, to_price
 
 NOW = dt.datetime(2024, 5, 29, 12, 0, tzinfo=dt.UTC)
 
