@@ -16,7 +16,6 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
@@ -39,6 +38,7 @@ from domain.quotes import Quote
 from domain.resolution import DEFAULT_STALE_SESSIONS, resolve_price
 from providers.failures import ErrorSink, FailureHandler, ProviderDisabledError
 from providers.limiter import UsageCounter
+from providers.sharing import Claim, InFlight, others_quotes
 from providers.slots import ProviderSlot, RefreshResult, RetryPolicy
 from providers.strategies import (
     Job,
@@ -72,15 +72,6 @@ class QuoteBackend(UsageCounter, ErrorSink, Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Claim:
-    """What one refresh fetches itself and what it waits for."""
-
-    mine: list[str]
-    theirs: dict[str, asyncio.Future[dict[str, Quote]]]
-    batch: asyncio.Future[dict[str, Quote]]
-
-
 class Engine:
     """Resolves prices through the providers, the cache and the user's price.
 
@@ -108,8 +99,7 @@ class Engine:
         self.retry = retry or RetryPolicy()
         self.failures = FailureHandler(backend, self.retry, self.emit, clock)
         self._ids = itertools.count(1)
-        self._in_flight: dict[str, asyncio.Future[dict[str, Quote]]] = {}
-        self._claims = asyncio.Lock()
+        self._in_flight = InFlight()
         self._listeners: list[Callable[[Event], None]] = []
 
     def emit(self, event: Event) -> None:
@@ -188,11 +178,9 @@ class Engine:
         latest = last_completed_session(now)
         resolved: dict[str, ResolvedPrice] = {}
         live_needed = []
-        # The cache is read and the missing symbols claimed under one lock,
-        # and claims are released under it after the quotes are saved, so an
-        # overlapping refresh either reads the saved quotes or waits for the
-        # request in flight; it never sends a second one.
-        async with self._claims:
+        # Reading the cache and claiming symbols under the lock keeps an
+        # overlapping refresh from sending a second request (see InFlight).
+        async with self._in_flight.lock:
             cached = await self.backend.latest_quotes(wanted)
             for symbol in wanted:
                 quote = cached.get(symbol)
@@ -202,15 +190,15 @@ class Engine:
                     )
                 else:
                     live_needed.append(symbol)
-            claim = self._claim(live_needed)
+            claim = self._in_flight.claim(live_needed)
         reasons: dict[str, str] = {}
         try:
             live = await self._ask_shared(claim, reasons)
             if live:
                 await self.backend.save_quotes(list(live.values()))
         finally:
-            async with self._claims:
-                self._release(claim)
+            async with self._in_flight.lock:
+                self._in_flight.release(claim)
         for symbol in live_needed:
             resolved[symbol] = resolve_price(
                 now=now,
@@ -248,31 +236,8 @@ class Engine:
         emit(RefreshFinished(by_source=dict(by_source), unresolved=unresolved))
         return RefreshResult(resolved, dict(by_source), unresolved)
 
-    def _claim(self, symbols: list[str]) -> _Claim:
-        """Split symbols into those another refresh is fetching and this one's.
-
-        This refresh's symbols are registered with one future, which the
-        overlapping refreshes await.
-        """
-        theirs = {s: self._in_flight[s] for s in symbols if s in self._in_flight}
-        mine = [s for s in symbols if s not in theirs]
-        batch: asyncio.Future[dict[str, Quote]] = (
-            asyncio.get_running_loop().create_future()
-        )
-        for symbol in mine:
-            self._in_flight[symbol] = batch
-        return _Claim(mine, theirs, batch)
-
-    def _release(self, claim: _Claim) -> None:
-        """Drop this refresh's registrations; its future ends if it has not."""
-        for symbol in claim.mine:
-            if self._in_flight.get(symbol) is claim.batch:
-                del self._in_flight[symbol]
-        if not claim.batch.done():
-            claim.batch.set_result({})
-
     async def _ask_shared(
-        self, claim: _Claim, reasons: dict[str, str]
+        self, claim: Claim, reasons: dict[str, str]
     ) -> dict[str, Quote]:
         """Ask the chain for this refresh's symbols; await the other refreshes'.
 
@@ -283,17 +248,8 @@ class Engine:
         try:
             live = await self._ask_chain(claim.mine, reasons)
         finally:
-            if not claim.batch.done():
-                claim.batch.set_result(dict(live))
-        answers: dict[asyncio.Future[dict[str, Quote]], dict[str, Quote]] = {}
-        for symbol, future in claim.theirs.items():
-            if future not in answers:
-                answers[future] = await asyncio.shield(future)
-            quote = answers[future].get(symbol)
-            if quote is not None:
-                live[symbol] = quote
-            else:
-                reasons.setdefault(symbol, "no quote from the refresh already asking")
+            claim.finish(live)
+        live.update(await others_quotes(claim, reasons))
         return live
 
     async def _ask_chain(
