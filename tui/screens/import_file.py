@@ -23,9 +23,7 @@ from domain.events import ImportFinished
 from domain.imports import (
     ImportFileError,
     ImportReport,
-    PositionRow,
     Severity,
-    TargetRow,
     read_import_file,
 )
 from domain.symbol_checks import SymbolFlag
@@ -36,10 +34,10 @@ from tui.screens.import_outcome import (
     issue_message,
 )
 from tui.state.errors import IMPORT_PROVIDER
-from tui.state.format import MISSING, format_exact
+from tui.state.format import MISSING
 from tui.state.import_rows import ImportRows
+from tui.widgets.import_rows import ImportRowsTable
 from tui.widgets.path_input import PathInput
-from tui.widgets.tables import widens_column
 
 if TYPE_CHECKING:
     from providers.setup import EngineSettings
@@ -130,7 +128,7 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
             issues: DataTable[str] = DataTable(id="import-issues", cursor_type="row")
             issues.add_columns("Line", "Column", "Value", "Problem")
             yield issues
-            yield DataTable(id="import-rows", cursor_type="row")
+            yield ImportRowsTable(id="import-rows", cursor_type="row")
             with Horizontal(id="import-buttons"):
                 yield Button("Import", id="import-confirm", disabled=True)
                 yield Button("Cancel", id="import-cancel")
@@ -243,8 +241,9 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
                     if flagged
                     else "Symbols checked: no findings."
                 )
+            table = self._rows_table()
             for line in rows.lines():
-                self._update_row(line)
+                table.update_line(rows, line)
         elif state is WorkerState.ERROR and isinstance(worker.error, Exception):
             self.check_note = f"Symbol check failed: {worker.error}"
             report_failure = getattr(self.app, "report_failure", None)
@@ -281,7 +280,7 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
                 Text(MISSING if issue.value is None else issue.value),
                 Text(f"{label}: {issue.reason}"),
             )
-        self._show_rows(self.rows)
+        self._rows_table().show(self.rows)
         self._update_confirm()
         if report.accepted:
             self.query_one("#import-confirm", Button).focus()
@@ -293,73 +292,11 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         confirm.disabled = kept == 0
         confirm.label = f"Import {kept} row" if kept == 1 else f"Import {kept} rows"
 
-    def _show_rows(self, rows: ImportRows) -> None:
-        table = self.query_one("#import-rows", DataTable)
-        table.clear(columns=True)
-        table.add_column("Line")
-        table.add_column("Symbol", key="symbol")
-        table.add_column("Status", key="status")
-        if rows.report.positions:
-            for label in ("Type", "Quantity", "Entry", "Date"):
-                table.add_column(label)
-        else:
-            for label in ("Type", "EOY", "Next yr", "Down", "Price"):
-                table.add_column(label)
-        width = len(table.columns) - 3
-        for line in rows.lines():
-            row = rows.rows.get(line)
-            if isinstance(row, PositionRow):
-                position = row.position
-                values = [
-                    position.position_type.value,
-                    f"{position.quantity:,}",
-                    format_exact(position.entry_price),
-                    position.entry_date.isoformat(),
-                ]
-            elif isinstance(row, TargetRow):
-                target = row.target
-                values = [
-                    target.position_type.value,
-                    format_exact(target.target_eoy),
-                    format_exact(target.target_next_year),
-                    format_exact(target.downside),
-                    format_exact(target.current_price),
-                ]
-            else:
-                values = [MISSING] * width
-            table.add_row(
-                Text(str(line)),
-                Text(rows.symbol_text(line) or MISSING),
-                Text(rows.status(line)),
-                *(Text(value) for value in values),
-                key=str(line),
-            )
-
-    def _update_row(self, line: int) -> None:
-        if self.rows is None:
-            return
-        table = self.query_one("#import-rows", DataTable)
-        symbol = Text(self.rows.symbol_text(line) or MISSING)
-        status = Text(self.rows.status(line))
-        table.update_cell(
-            str(line),
-            "symbol",
-            symbol,
-            update_width=widens_column(table, "symbol", symbol),
-        )
-        table.update_cell(
-            str(line),
-            "status",
-            status,
-            update_width=widens_column(table, "status", status),
-        )
+    def _rows_table(self) -> ImportRowsTable:
+        return self.query_one("#import-rows", ImportRowsTable)
 
     def _cursor_line(self) -> int | None:
-        table = self.query_one("#import-rows", DataTable)
-        if self.rows is None or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return None if key.value is None else int(key.value)
+        return None if self.rows is None else self._rows_table().cursor_line()
 
     def action_accept_symbol(self) -> None:
         """Replace the cursor row's symbol with the first suggestion, or undo that."""
@@ -372,7 +309,7 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         except ValueError as error:
             self.notify(str(error), severity="warning")
             return
-        self._update_row(line)
+        self._rows_table().update_line(self.rows, line)
         self.notify(message)
 
     def action_skip_row(self) -> None:
@@ -386,7 +323,7 @@ class ImportScreen(ModalScreen[ImportOutcome | None]):
         except ValueError as error:
             self.notify(str(error), severity="warning")
             return
-        self._update_row(line)
+        self._rows_table().update_line(self.rows, line)
         self._update_confirm()
         verb = "is skipped" if skipped else "will be imported"
         self.notify(f"Line {line} {verb}.")
