@@ -54,6 +54,8 @@ class ProviderError(TargetdeskError):
         status: HTTP status, when the server answered.
         retry_after: Seconds the server asked us to wait, if it said.
         symbols: Symbols the failed request was for.
+        sent: False when the request never reached the server (the
+            connection was refused or timed out), so no quota was spent.
     """
 
     def __init__(
@@ -67,6 +69,7 @@ class ProviderError(TargetdeskError):
         retry_after: float | None = None,
         symbols: tuple[str, ...] = (),
         reset_at: dt.datetime | None = None,
+        sent: bool = True,
     ) -> None:
         super().__init__(f"{provider} {kind.value}", detail)
         self.provider = provider
@@ -76,3 +79,4 @@ class ProviderError(TargetdeskError):
         self.retry_after = retry_after
         self.symbols = symbols
         self.reset_at = reset_at
+        self.sent = sent

@@ -22,7 +22,7 @@ from typing import Protocol
 import stamina
 
 from domain.calendar import last_completed_session
-from domain.errors import ErrorKind, ProviderError
+from domain.errors import ProviderError
 from domain.events import (
     Event,
     FellBack,
@@ -111,6 +111,7 @@ class Engine:
         """Re-enable disabled providers and forget missing symbols."""
         for slot in self.slots:
             slot.disabled = None
+            slot.consecutive_unsent = 0
             slot.disabled_endpoints.clear()
             slot.missing.clear()
 
@@ -118,14 +119,21 @@ class Engine:
         """Admit a request through the provider's limiter (clients await this)."""
         slot = self._slot(provider)
         job_id = _current_job.get()
-        if slot.disabled is not None:
-            raise ProviderDisabledError(provider, ErrorKind.INVALID_KEY, slot.disabled)
+        _raise_if_disabled(slot)
         await slot.limiter.acquire(job_id, endpoint)
-        if slot.disabled is not None:
-            raise ProviderDisabledError(provider, ErrorKind.INVALID_KEY, slot.disabled)
+        try:
+            _raise_if_disabled(slot)
+        except ProviderDisabledError:
+            # Disabled while this job waited: the counted request is not sent.
+            await slot.limiter.refund()
+            raise
         self.emit(
             JobStarted(job_id=job_id, provider=provider, endpoint=endpoint, attempt=0)
         )
+
+    async def request_unsent(self, provider: str, _endpoint: str) -> None:
+        """Take back the quota count of a request whose connection failed."""
+        await self._slot(provider).limiter.refund()
 
     async def call(
         self,
@@ -387,5 +395,12 @@ class Engine:
                     await self.failures.record(slot, job, error, attempt)
                     raise
                 slot.consecutive_429 = 0
+                slot.consecutive_unsent = 0
                 return result
         raise AssertionError("stamina ended without a result or an error")
+
+
+def _raise_if_disabled(slot: ProviderSlot) -> None:
+    """Raise ProviderDisabledError if this run sends no more requests to `slot`."""
+    if slot.disabled is not None:
+        raise ProviderDisabledError(slot.name, slot.disabled_kind, slot.disabled)

@@ -26,6 +26,13 @@ log = logging.getLogger(__name__)
 _DISABLING = (ErrorKind.INVALID_KEY, ErrorKind.QUOTA_EXHAUSTED)
 """Errors after which no request of this run goes to the provider."""
 
+UNREACHABLE_AFTER = 3
+"""Failed connections in a row after which a run stops asking the provider.
+
+A refused connection means that nothing listens at the base URL or that the
+network is down. Asking again for each of 35 symbols would only delay the
+fallback."""
+
 
 class ErrorSink(Protocol):
     """Storage for error causes, grouped per run."""
@@ -75,7 +82,7 @@ class FailureHandler:
         """Decide whether stamina retries; a 429 waits in the limiter instead."""
         if not isinstance(error, ProviderError) or not error.kind.retryable:
             return False
-        if isinstance(error, ProviderDisabledError):
+        if isinstance(error, ProviderDisabledError) or slot.disabled is not None:
             return False
         if error.kind == ErrorKind.RATE_LIMITED:
             if slot.limiter.paused_for() > self.retry.max_pause:
@@ -110,6 +117,13 @@ class FailureHandler:
             return
         now = self.clock()
         last_attempt = attempt.num >= self.retry.attempts
+        if error.sent:
+            slot.consecutive_unsent = 0
+        else:
+            slot.consecutive_unsent += 1
+            if slot.consecutive_unsent >= UNREACHABLE_AFTER and slot.disabled is None:
+                self._disable(slot, ErrorKind.TRANSIENT, _unreachable(slot, error))
+                last_attempt = True
         if error.kind == ErrorKind.RATE_LIMITED:
             wait = self.pause_for_429(slot, error)
             self.emit(
@@ -124,8 +138,7 @@ class FailureHandler:
         elif error.kind == ErrorKind.TRANSIENT and not last_attempt:
             self.emit(self._retry_event(job, attempt.num, attempt.next_wait, error))
         elif error.kind in _DISABLING and slot.disabled is None:
-            slot.disabled = error.detail
-            self.emit(ProviderDisabled(provider=slot.name, reason=error.detail))
+            self._disable(slot, error.kind, error.detail)
         elif error.kind == ErrorKind.NOT_ENTITLED:
             slot.disabled_endpoints.add(job.endpoint)
             self.emit(
@@ -160,6 +173,10 @@ class FailureHandler:
             )
         )
 
+    def _disable(self, slot: ProviderSlot, kind: ErrorKind, reason: str) -> None:
+        slot.disable(kind, reason)
+        self.emit(ProviderDisabled(provider=slot.name, reason=reason))
+
     @staticmethod
     def _retry_event(
         job: Job, attempt: int, delay: float, error: ProviderError
@@ -171,3 +188,11 @@ class FailureHandler:
             delay=delay,
             cause=error.detail,
         )
+
+
+def _unreachable(slot: ProviderSlot, error: ProviderError) -> str:
+    """Return why a run stopped asking a provider it could not connect to."""
+    return (
+        f"{error.detail.rstrip('.')}. {UNREACHABLE_AFTER} connections in a row "
+        f"failed, so this refresh sends no more requests to {slot.name}."
+    )

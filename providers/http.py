@@ -38,7 +38,9 @@ class ProviderClient:
     Subclasses set `provider`, `display` and `invalid_key_detail`, and override
     auth_headers when the key travels in a header. Clients do not retry and do
     not pace requests. `before_request` lets the caller do
-    both, since it is awaited before every request.
+    both, since it is awaited before every request. `on_unsent` is awaited
+    when a request's connection failed, so the caller can take back the
+    count of a request the server never received.
     """
 
     provider: ClassVar[str]
@@ -51,12 +53,14 @@ class ProviderClient:
         base_url: str,
         *,
         before_request: BeforeRequest | None = None,
+        on_unsent: BeforeRequest | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = TIMEOUT,
     ) -> None:
         self._api_key = api_key
         self._secrets: tuple[str, ...] = (api_key,) if api_key else ()
         self._before_request = before_request
+        self._on_unsent = on_unsent
         self._timeout = timeout
         install_log_redaction(self._secrets)
         self._http = httpx.AsyncClient(
@@ -95,6 +99,7 @@ class ProviderClient:
         status: int | None = None,
         symbols: Sequence[str] = (),
         retry_after: float | None = None,
+        sent: bool = True,
     ) -> ProviderError:
         """Build a ProviderError for this provider with a redacted detail."""
         reset_at = None
@@ -109,6 +114,7 @@ class ProviderClient:
             retry_after=retry_after,
             symbols=tuple(symbols),
             reset_at=reset_at,
+            sent=sent,
         )
 
     async def send_get(
@@ -123,7 +129,8 @@ class ProviderClient:
 
         Raises:
             ProviderError: TRANSIENT for timeouts, refused connections and
-                resets; BAD_REQUEST when the base URL cannot be used.
+                resets (with `sent` False when no connection was made);
+                BAD_REQUEST when the base URL cannot be used.
         """
         if self._before_request is not None:
             await self._before_request(endpoint)
@@ -132,10 +139,20 @@ class ProviderClient:
             response = await self._http.get(path, params=tuple(params or ()))
         except httpx.TimeoutException as exc:
             failure = self._timeout_error(exc, endpoint, symbols)
+        except httpx.ConnectError:
+            failure = self.error(
+                ErrorKind.TRANSIENT,
+                f"{self.display} could not be reached for {endpoint} at "
+                f"{self._http.base_url.host}: the connection failed. Retry later, "
+                "or check the network and the base URL.",
+                endpoint,
+                symbols=symbols,
+                sent=False,
+            )
         except (httpx.NetworkError, httpx.RemoteProtocolError):
             failure = self.error(
                 ErrorKind.TRANSIENT,
-                f"{self.display} closed or refused the connection for {endpoint} "
+                f"{self.display} closed the connection for {endpoint} "
                 f"at {self._http.base_url.host}. Retry later, or check the "
                 "network and the base URL.",
                 endpoint,
@@ -152,13 +169,16 @@ class ProviderClient:
         # Raised outside the except blocks so that the httpx exception, whose
         # text contains the URL and so the FMP key, is not kept as __context__.
         if failure is not None:
+            if not failure.sent and self._on_unsent is not None:
+                await self._on_unsent(endpoint)
             raise failure
         return response
 
     def _timeout_error(
         self, exc: httpx.TimeoutException, endpoint: str, symbols: Sequence[str]
     ) -> ProviderError:
-        if isinstance(exc, httpx.ConnectTimeout):
+        connecting = isinstance(exc, httpx.ConnectTimeout)
+        if connecting:
             seconds = self._timeout.connect
             summary = f"connecting to {self.display} timed out after {seconds} s"
         else:
@@ -168,6 +188,7 @@ class ProviderClient:
             f"{summary} for {endpoint}. Retry later.",
             endpoint,
             symbols=symbols,
+            sent=not connecting,
         )
 
     def status_error(
@@ -258,6 +279,8 @@ class ProviderClient:
         payload = load_json(response)
         failure = self.classify(response, payload, endpoint, symbols)
         if failure is not None:
+            if not failure.sent and self._on_unsent is not None:
+                await self._on_unsent(endpoint)
             raise failure
         if isinstance(payload, NotJson):
             raise self.not_json_error(response, payload, endpoint, symbols)

@@ -148,15 +148,33 @@ class Limiter:
             day = quota_day(self._clock())
             self._used_today = await self._counter.add_usage(self.provider, day, 1)
             self._day = day
-            self._emit(
-                QuotaUsed(
-                    provider=self.provider,
-                    used_today=self._used_today,
-                    daily_limit=self.plan.per_day,
-                    used_this_minute=len(self._sent),
-                    minute_limit=self.plan.per_minute,
-                )
+            self._emit_usage(self._used_today)
+
+    def _emit_usage(self, used_today: int) -> None:
+        self._emit(
+            QuotaUsed(
+                provider=self.provider,
+                used_today=used_today,
+                daily_limit=self.plan.per_day,
+                used_this_minute=len(self._sent),
+                minute_limit=self.plan.per_minute,
             )
+        )
+
+    async def refund(self) -> None:
+        """Take back the count of a request that never reached the server.
+
+        A connection that was refused, or timed out before it opened, delivers
+        nothing, so the provider counts nothing against the quota.
+        """
+        if self._sent:
+            self._sent.pop()
+        # The day the request was counted on, even if midnight has passed.
+        day = self._day or quota_day(self._clock())
+        total = await self._counter.add_usage(self.provider, day, -1)
+        if day == self._day:
+            self._used_today = total
+            self._emit_usage(total)
 
     async def _check_daily(self, endpoint: str) -> None:
         limit = self.plan.per_day

@@ -61,12 +61,12 @@ def build_engine(
         if not config.api_key:
             continue
         plan = plan_for(config.name, config.plan)
-        hook = partial(engine.before_request, config.name)
-        client: FmpClient | PolygonClient
-        if config.name == "fmp":
-            client = FmpClient(config.api_key, config.base_url, before_request=hook)
-        else:
-            client = PolygonClient(config.api_key, config.base_url, before_request=hook)
+        before = partial(engine.before_request, config.name)
+        unsent = partial(engine.request_unsent, config.name)
+        client_type = FmpClient if config.name == "fmp" else PolygonClient
+        client = client_type(
+            config.api_key, config.base_url, before_request=before, on_unsent=unsent
+        )
         limiter = Limiter(plan, backend, engine.emit, clock=clock)
         engine.slots.append(ProviderSlot(client=client, limiter=limiter))
     return engine

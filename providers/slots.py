@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.errors import ErrorKind
 from domain.models import ResolvedPrice
 from providers.limiter import Limiter
 from providers.strategies import ProviderClient
@@ -29,10 +30,20 @@ class ProviderSlot:
     client: ProviderClient
     limiter: Limiter
     disabled: str | None = None
+    """The reason no request of this run goes to the provider, or None."""
+    disabled_kind: ErrorKind = ErrorKind.INVALID_KEY
+    """The error kind that disabled the provider."""
     disabled_endpoints: set[str] = field(default_factory=set)
     missing: set[str] = field(default_factory=set)
     """Symbols this provider returned no quote for; not asked again this run."""
     consecutive_429: int = 0
+    consecutive_unsent: int = 0
+    """Requests in a row whose connection failed; reset by any response."""
+
+    def disable(self, kind: ErrorKind, reason: str) -> None:
+        """Send no more requests to this provider in this run."""
+        self.disabled = reason
+        self.disabled_kind = kind
 
     @property
     def name(self) -> str:

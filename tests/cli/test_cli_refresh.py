@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -162,3 +163,33 @@ def test_import_check_incomplete_exits_1(tmp_path: Path) -> None:
     assert "symbol check incomplete" in result.stderr
     assert "35 accepted, 0 rejected" in result.stdout
     assert len(json.loads(listed.stdout)) == 35
+
+
+def test_offline_refresh_and_doctor_spend_no_quota(tmp_path: Path) -> None:
+    """Connections that fail reach no server, so they leave the quota whole."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    env = {
+        **os.environ,
+        "FMP_API_KEY": FMP_CANARY,
+        "POLYGON_API_KEY": POLYGON_CANARY,
+        "FMP_BASE_URL": closed,
+        "POLYGON_BASE_URL": closed,
+        "TARGETDESK_LOG_DIR": str(tmp_path / "logs"),
+        "TARGETDESK_CONFIG": str(tmp_path / "config.toml"),
+    }
+
+    def targetdesk(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "tui.cli", "--db", str(tmp_path / "t.db")]
+        return subprocess.run(
+            [*command, *args], capture_output=True, text=True, env=env, timeout=240
+        )
+
+    targetdesk("import", str(TARGETS_35), "--portfolio", "real")
+    refreshed = targetdesk("refresh")
+    doctor = targetdesk("doctor")
+    assert refreshed.returncode == 1, refreshed.stdout + refreshed.stderr
+    assert "resolved 35 symbols: 35 user" in refreshed.stdout
+    assert "fmp: plan free, 250 of 250 requests left today" in doctor.stdout
+    assert "polygon: plan free, 0 requests today" in doctor.stdout

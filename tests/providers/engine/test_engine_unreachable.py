@@ -1,0 +1,88 @@
+"""The engine when a provider cannot be reached, and when its quota runs out.
+
+A connection that fails never reaches the provider, so it must not count
+against the daily quota, and a run stops asking a provider after a few
+failed connections in a row instead of retrying every symbol.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from engine_support import Recorder, RunningClock, import_35, refresh
+
+from domain.events import ErrorLogged, JobFailed, ProviderDisabled
+from providers.emulator import Emulator
+from providers.failures import UNREACHABLE_AFTER
+from providers.limiter import quota_day
+from providers.setup import EngineSettings, ProviderConfig, build_engine, close_engine
+from storage.backend import StoreBackend
+from storage.store import Store
+
+
+@pytest.fixture
+def closed_url() -> str:
+    """A URL on 127.0.0.1 whose port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+async def test_unreachable_provider_spends_no_quota(
+    store: Store, clock: RunningClock, closed_url: str
+) -> None:
+    prices = await import_35(store)
+    settings = EngineSettings(
+        providers=(
+            ProviderConfig("fmp", "demo-fmp", closed_url, "free"),
+            ProviderConfig("polygon", "demo-polygon", closed_url, "free"),
+        )
+    )
+    backend = StoreBackend(store)
+    engine = build_engine(backend, settings, clock=clock)
+    recorder = Recorder()
+    result = await refresh(engine, prices, recorder)
+    await close_engine(engine)
+
+    day = quota_day(clock())
+    assert await backend.usage("fmp", day) == 0
+    assert await backend.usage("polygon", day) == 0
+    assert result.by_source == {"user": 35}
+
+    disabled = [
+        e for e in recorder.of(ProviderDisabled) if isinstance(e, ProviderDisabled)
+    ]
+    assert {e.provider for e in disabled} == {"fmp", "polygon"}
+    for event in disabled:
+        assert "connections in a row failed" in event.reason
+
+    failed = [e for e in recorder.of(JobFailed) if isinstance(e, JobFailed)]
+    assert {e.kind for e in failed} == {"transient"}
+    logged = [e for e in recorder.of(ErrorLogged) if isinstance(e, ErrorLogged)]
+    fmp_jobs = {e.job_id for e in failed if e.provider == "fmp"}
+    fmp_attempts = max(e.count for e in logged if e.provider == "fmp")
+    # One attempt per job at most, plus the failures that tripped the stop:
+    # no job retried after the run stopped asking FMP.
+    assert fmp_attempts <= len(fmp_jobs) + UNREACHABLE_AFTER
+
+
+async def test_used_up_quota_is_reported_as_quota(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    prices = await import_35(store)
+    backend = StoreBackend(store)
+    day = quota_day(clock())
+    await backend.add_usage("fmp", day, 249)
+    settings = EngineSettings(
+        providers=(ProviderConfig("fmp", "demo-fmp", emulator.base_url, "free"),)
+    )
+    engine = build_engine(backend, settings, clock=clock)
+    recorder = Recorder()
+    await refresh(engine, prices, recorder)
+    await close_engine(engine)
+    assert await backend.usage("fmp", day) == 250
+    failed = [e for e in recorder.of(JobFailed) if isinstance(e, JobFailed)]
+    assert failed, "no job failed although one request was left"
+    assert {e.kind for e in failed} == {"quota_exhausted"}
