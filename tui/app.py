@@ -77,6 +77,17 @@ class TargetdeskApp(PaneApp):
         Binding("z", "zoom", "Zoom", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        # Textual binds ctrl+c to a hint about ctrl+q. Here it quits, from the
+        # panes and from dialogs, unless a text input keeps it for copying.
+        Binding(
+            "ctrl+c",
+            "interrupt",
+            "Quit",
+            key_display="ctrl+c",
+            show=False,
+            priority=True,
+        ),
+        Binding("ctrl+q", "quit", "Quit", key_display="ctrl+q", show=False),
     ]
 
     def on_mount(self) -> None:
@@ -243,11 +254,17 @@ class TargetdeskApp(PaneApp):
         self.target_pane.reverse_sort()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Let "/" open the filter only on the panes and outside a text input."""
+        """Let "/" and ctrl+c act only outside a text input, "/" only on the panes."""
         if action == "filter":
             on_panes = isinstance(self.screen, PaneScreen)
             return on_panes and not isinstance(self.focused, Input)
+        if action == "interrupt":
+            return not isinstance(self.focused, Input)
         return True
+
+    async def action_interrupt(self) -> None:
+        """Quit, as ctrl+c does in other terminal programs."""
+        await self.action_quit()
 
     def action_filter(self) -> None:
         """Open the target filter line."""

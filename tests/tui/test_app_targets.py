@@ -185,10 +185,33 @@ async def test_help_lists_every_key(store: Store) -> None:
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one(DataTable)
         keys = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
-        for key in ("i", "p", "s", "/", "d", "r", "R", "x", "t", "e", "?", "q"):
+        expected = ("i", "p", "s", "/", "d", "r", "R", "x", "t", "e", "?", "q")
+        for key in (*expected, "ctrl+c", "ctrl+q"):
             assert key in keys, key
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_ctrl_c_quits(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_ctrl_c_quits_from_dialog(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("tab", "tab")
+        assert not isinstance(app.focused, Input)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_empty_database_explains_import(store: Store) -> None:
