@@ -16,6 +16,8 @@ from storage.paths import DB_ENV
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE, the status a shell reports for a writer whose reader left."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("targetdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader closed the pipe early, as `head` does. Point stdout at
+        # /dev/null so that the flush at exit does not fail a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as error:
         from sqlalchemy.exc import DatabaseError
 

@@ -193,3 +193,39 @@ def test_offline_refresh_and_doctor_spend_no_quota(tmp_path: Path) -> None:
     assert "resolved 35 symbols: 35 user" in refreshed.stdout
     assert "fmp: plan free, 250 of 250 requests left today" in doctor.stdout
     assert "polygon: plan free, 0 requests today" in doctor.stdout
+
+
+def test_output_into_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    """A reader that stops early (`| head`) gets no traceback and exit 141."""
+    rows = [f"S{n:05d},LONG,12.50,14.00,9.00,10.00" for n in range(3000)]
+    header = "symbol,position_type,target_eoy,target_next_year,downside,current_price"
+    source = tmp_path / "many.csv"
+    source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "TARGETDESK_LOG_DIR": str(tmp_path / "logs"),
+        "TARGETDESK_CONFIG": str(tmp_path / "config.toml"),
+    }
+    command = [sys.executable, "-m", "tui.cli", "--db", str(tmp_path / "t.db")]
+    subprocess.run(
+        [*command, "import", str(source), "--portfolio", "many"],
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=240,
+    )
+    with subprocess.Popen(
+        [*command, "targets", "--format", "json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.read(100)
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        status = process.wait(timeout=240)
+    assert "unexpected error" not in errors
+    assert "Traceback" not in errors
+    assert status == 141
