@@ -158,6 +158,9 @@ class RefreshFinished(Event):
 
     by_source: dict[str, int]
     unresolved: tuple[str, ...]
+    unquoted: tuple[str, ...] = ()
+    """Unresolved symbols that no configured provider quotes. Every provider
+    whose plan serves them returned no quote, so asking again does not help."""
     cancelled: bool = False
 
 

@@ -50,6 +50,12 @@ from providers.strategies import (
 
 log = logging.getLogger(__name__)
 
+NO_QUOTE = "no quote"
+"""Reason of a symbol a provider was asked for and returned nothing for."""
+
+NOT_IN_PLAN = "not in plan"
+"""Reason of a symbol the provider's plan does not serve (FMP free's sample)."""
+
 _current_job: contextvars.ContextVar[str] = contextvars.ContextVar("job", default="")
 """Id of the job whose request a client is about to send."""
 
@@ -241,8 +247,17 @@ class Engine:
         )
         good = (PriceSource.FMP, PriceSource.POLYGON, PriceSource.FRESH_CACHE)
         unresolved = tuple(s for s, r in resolved.items() if r.source not in good)
-        emit(RefreshFinished(by_source=dict(by_source), unresolved=unresolved))
-        return RefreshResult(resolved, dict(by_source), unresolved)
+        unquoted = tuple(
+            s
+            for s in unresolved
+            if reasons.get(s, "").endswith((NO_QUOTE, NOT_IN_PLAN))
+        )
+        emit(
+            RefreshFinished(
+                by_source=dict(by_source), unresolved=unresolved, unquoted=unquoted
+            )
+        )
+        return RefreshResult(resolved, dict(by_source), unresolved, unquoted)
 
     async def _ask_shared(
         self, claim: Claim, reasons: dict[str, str]
@@ -274,9 +289,13 @@ class Engine:
             strategy = self._strategy(slot)
             if strategy is None:
                 continue
-            asked = [
-                s for s in eligible(slot.limiter.plan, pending) if s not in slot.missing
-            ]
+            served = set(eligible(slot.limiter.plan, pending))
+            for symbol in pending:
+                if symbol not in served:
+                    reasons.setdefault(symbol, f"{slot.name}: {NOT_IN_PLAN}")
+                elif symbol in slot.missing:
+                    reasons.setdefault(symbol, f"{slot.name}: {NO_QUOTE}")
+            asked = [s for s in pending if s in served and s not in slot.missing]
             if not asked:
                 continue
             answers, endpoint_failed = await self._ask(slot, strategy, asked, reasons)
@@ -366,7 +385,7 @@ class Engine:
             _current_job.reset(token)
         missing = tuple(s for s in job.symbols if s not in result)
         for symbol in missing:
-            reasons.setdefault(symbol, f"{slot.name}: no quote")
+            reasons.setdefault(symbol, f"{slot.name}: {NO_QUOTE}")
         self.emit(
             JobSucceeded(
                 job_id=job.job_id,

@@ -59,3 +59,5 @@ class RefreshResult:
     by_source: dict[str, int]
     unresolved: tuple[str, ...]
     """Symbols that ended without a live or fresh price."""
+    unquoted: tuple[str, ...] = ()
+    """Unresolved symbols that no configured provider quotes."""

@@ -160,13 +160,20 @@ class TargetdeskApp(PaneApp):
         )
         verb = "cancelled" if event.cancelled else "finished"
         message = f"Refresh {verb}: {counts or 'no prices'}."
-        self.unresolved = event.unresolved
-        if event.unresolved:
+        unquoted = set(event.unquoted)
+        self.unresolved = tuple(s for s in event.unresolved if s not in unquoted)
+        self.unquoted = event.unquoted
+        if self.unresolved:
             message += (
-                f" {len(event.unresolved)} without a live or fresh price; "
+                f" {len(self.unresolved)} without a live or fresh price; "
                 "t refreshes them again."
             )
-        self.notify(message, severity="warning" if event.unresolved else "information")
+        if event.unquoted:
+            message += (
+                f" No configured provider quotes {_listed(event.unquoted)} on its "
+                "plan, so they keep their cached or file price."
+            )
+        self.notify(message, severity="warning" if self.unresolved else "information")
         # Prices change cells in place while a refresh runs, so rows do not
         # jump under the cursor. The sort and filter apply again at the end.
         self.target_pane.reorder()
@@ -225,6 +232,12 @@ class TargetdeskApp(PaneApp):
         symbols = list(
             dict.fromkeys([*self.unresolved, *self.queue_pane.queue.failed_symbols()])
         )
+        if not symbols and self.unquoted:
+            self.notify(
+                f"No symbol to retry: no configured provider quotes "
+                f"{_listed(self.unquoted)} on its plan."
+            )
+            return
         if not symbols:
             self.notify("No symbol to retry: the last refresh resolved every one.")
             return
@@ -415,3 +428,11 @@ class TargetdeskApp(PaneApp):
                     f"key {binding.key_display or binding.key}",
                     partial(self.run_action, action),
                 )
+
+
+def _listed(symbols: Sequence[str], shown: int = 5) -> str:
+    """Return up to `shown` symbols joined by commas, and how many more there are."""
+    text = ", ".join(symbols[:shown])
+    if len(symbols) > shown:
+        text += f" and {len(symbols) - shown} more"
+    return text

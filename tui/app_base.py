@@ -105,7 +105,10 @@ class PaneApp(App[None]):
         self.portfolios: list[PortfolioInfo] = []
         self.refresh_runs = 0
         self.unresolved: tuple[str, ...] = ()
-        """Symbols the last finished refresh left without a live or fresh price."""
+        """Symbols the last finished refresh left without a live or fresh price,
+        apart from those in `unquoted`."""
+        self.unquoted: tuple[str, ...] = ()
+        """Symbols no configured provider quotes on its plan, from the last refresh."""
 
     def notify(
         self,

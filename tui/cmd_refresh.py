@@ -76,6 +76,12 @@ def print_counts(result: RefreshResult, console: Console) -> None:
             + " ".join(result.unresolved),
             markup=False,
         )
+    if result.unquoted:
+        console.print(
+            f"{len(result.unquoted)} of them no configured provider quotes on its "
+            "plan, so they keep the cached or file price: " + " ".join(result.unquoted),
+            markup=False,
+        )
 
 
 async def run(store: Store, args: argparse.Namespace) -> int:

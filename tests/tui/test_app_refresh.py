@@ -329,6 +329,61 @@ async def test_retry_sends_fallback_symbols(store: Store) -> None:
         assert refresh.calls == [None, ["AAPL", "MSFT"]]
 
 
+async def test_retry_skips_unquoted_funds(store: Store) -> None:
+    refresh = ScriptedRefresh(
+        [
+            resolved("FCNTX", "20.10", source="user"),
+            resolved("MSFT", "400.00", source="stale_cache"),
+            RefreshFinished(
+                at=NOW,
+                by_source={"user": 1, "stale_cache": 1},
+                unresolved=("FCNTX", "MSFT"),
+                unquoted=("FCNTX",),
+            ),
+        ]
+    )
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        messages = [n.message for n in app._notifications]
+        assert any(
+            "1 without a live or fresh price; t refreshes them again." in message
+            and "No configured provider quotes FCNTX" in message
+            for message in messages
+        ), messages
+        await pilot.press("t")
+        await settle(pilot)
+        assert refresh.calls == [None, ["MSFT"]]
+
+
+async def test_retry_only_unquoted_explains(store: Store) -> None:
+    refresh = ScriptedRefresh(
+        [
+            RefreshFinished(
+                at=NOW,
+                by_source={"user": 1},
+                unresolved=("FCNTX",),
+                unquoted=("FCNTX",),
+            )
+        ]
+    )
+    app = make_app(store, refresh=refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        await pilot.press("t")
+        await settle(pilot)
+        assert refresh.calls == [None]
+        messages = [n.message for n in app._notifications]
+        assert any(
+            "No symbol to retry: no configured provider quotes FCNTX" in message
+            for message in messages
+        ), messages
+
+
 async def test_retry_without_unresolved_explains(store: Store) -> None:
     refresh = ScriptedRefresh(
         [RefreshFinished(at=NOW, by_source={"fmp": 1}, unresolved=())]

@@ -66,6 +66,8 @@ async def test_rejected_fmp_key_costs_one_request(
     # to the price in the file.
     assert result.by_source == {"polygon": 31, "user": 4}
     assert set(result.unresolved) == MUTUAL_FUNDS
+    # FMP might quote the funds once its key works, so they stay retryable.
+    assert result.unquoted == ()
     disabled = recorder.of(ProviderDisabled)
     assert [e.provider for e in disabled] == ["fmp"]
     assert "FMP_API_KEY" in disabled[0].reason
@@ -154,6 +156,25 @@ async def test_grouped_daily_without_funds_asks_once(
     polygon = requests_to(emulator, "polygon")
     assert len(polygon) == 1
     assert result.by_source == {"user": 4}
+    assert set(result.unquoted) == MUTUAL_FUNDS
+
+
+async def test_free_plans_leave_funds_unquoted(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    """Funds that neither free plan quotes are not worth asking for again."""
+    prices = await import_35(store)
+    engine = make_engine(
+        store,
+        emulator,
+        clock,
+        fmp=("demo-fmp", "free"),
+        polygon=("demo-polygon", "free"),
+    )
+    result = await refresh(engine, prices, Recorder())
+    await close_engine(engine)
+    assert set(result.unresolved) == MUTUAL_FUNDS
+    assert set(result.unquoted) == MUTUAL_FUNDS
 
 
 async def test_overlapping_refreshes_share_request(
