@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from domain.resolution import DEFAULT_STALE_SESSIONS, resolve_recorded
 from domain.returns import PortfolioSummary, WeightedHolding, summarize, target_returns
@@ -48,9 +49,14 @@ async def load_summary(
     *,
     now: dt.datetime,
     tolerance: int = DEFAULT_STALE_SESSIONS,
+    views: Sequence[TargetView] | None = None,
 ) -> PortfolioSummary:
-    """Summarise a portfolio: coverage and |market value|-weighted returns."""
-    views = await load_target_views(store, portfolio, now=now, tolerance=tolerance)
+    """Summarise a portfolio: coverage and |market value|-weighted returns.
+
+    `views` are the portfolio's targets if the caller has loaded them already.
+    """
+    if views is None:
+        views = await load_target_views(store, portfolio, now=now, tolerance=tolerance)
     by_key = {(v.target.symbol, v.target.position_type): v for v in views}
     async with store.sessions() as session:
         positions = await list_positions(session, portfolio)

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import gc
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from tui.widgets import ErrorPane, PortfolioPane, QueuePane, TargetPane
 from tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
+    from domain.views import TargetView
     from storage.portfolios import PortfolioInfo
     from storage.store import Store
 
@@ -254,18 +255,30 @@ class PaneApp(App[None]):
         views = await load_target_views(self.store, name, now=now, tolerance=tolerance)
         self.target_pane.load(views, now)
         _settle_garbage()
-        await self._load_summary()
+        await self._load_summary(views)
 
-    async def _load_summary(self) -> None:
-        from storage.views import load_summary
+    async def _load_summary(self, views: Sequence[TargetView] | None = None) -> None:
+        """Show the portfolio's summary, and its rows again if they changed.
+
+        Another process (an import from the command line) may have added,
+        removed or changed targets since the portfolio was loaded. `views`
+        are the targets just loaded, if the caller has them.
+        """
+        from storage.views import load_summary, load_target_views
 
         if self.portfolio is None:
             return
+        now = self.clock()
+        tolerance = self.services.stale_sessions
+        if views is None:
+            views = await load_target_views(
+                self.store, self.portfolio, now=now, tolerance=tolerance
+            )
+        if self.target_pane.targets_differ(views):
+            self.target_pane.load(views, now)
+            _settle_garbage()
         summary = await load_summary(
-            self.store,
-            self.portfolio,
-            now=self.clock(),
-            tolerance=self.services.stale_sessions,
+            self.store, self.portfolio, now=now, tolerance=tolerance, views=views
         )
         self.query_one(PortfolioPane).show_summary(self.portfolio, summary)
 

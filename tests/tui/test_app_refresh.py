@@ -34,8 +34,10 @@ from domain.events import (
     RefreshFinished,
     RetryScheduled,
 )
+from domain.models import PositionType, TargetPrice
 from providers.limiter import quota_day
 from providers.plans import plan_for
+from storage.importer import write_import
 from storage.market import add_usage
 from storage.store import Store
 from tui.app import DRAIN_INTERVAL, TargetdeskApp
@@ -557,3 +559,37 @@ async def test_refresh_end_sorts_again(store: Store) -> None:
         # Ascending EOY return: MSFT's new price gives the lowest, AAPL's the highest.
         assert keys[0] == "MSFT:LONG"
         assert keys.index("AAPL:LONG") > len(keys) // 2
+
+
+async def test_refresh_shows_rows_another_process_wrote(
+    store: Store, db_url: str
+) -> None:
+    await write_import(store, "shared", [target("AAPL"), target("MSFT")], [])
+    refresh = ScriptedRefresh(
+        [RefreshFinished(at=NOW, by_source={"fmp": 2}, unresolved=())]
+    )
+    app = make_app(store, refresh=refresh, portfolio="shared")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.target_pane.table.row_count == 2
+        # A second connection to the same file, as `targetdesk import` opens.
+        other = await Store.open(db_url)
+        try:
+            changed = target("MSFT", eoy="999.00")
+            await write_import(other, "shared", [changed, target("KO")], [])
+        finally:
+            await other.close()
+        await pilot.press("r")
+        await settle(pilot, DRAIN_INTERVAL * 2)
+        await settle(pilot)
+        table = app.target_pane.table
+        assert table.row_count == 3
+        assert app.target_pane.state.views["MSFT:LONG"].target.target_eoy == Decimal(
+            "999.00"
+        )
+
+
+def target(symbol: str, eoy: str = "120.00") -> TargetPrice:
+    return TargetPrice(
+        symbol, PositionType.LONG, Decimal(eoy), None, None, Decimal("100.00")
+    )

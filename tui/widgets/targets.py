@@ -30,6 +30,7 @@ from tui.state.targets import (
     PRICE_COLUMNS,
     TargetTableState,
     key_of_cells,
+    row_key,
 )
 from tui.widgets.tables import widens_column
 
@@ -184,6 +185,20 @@ class TargetPane(Vertical):
         self.now = now
         self.state.load(views)
         self.rebuild()
+
+    def targets_differ(self, views: Sequence[TargetView]) -> bool:
+        """Return whether `views` hold other targets than the rows shown.
+
+        Prices are left out: they change in place as a refresh resolves them.
+        """
+        shown = self.state.views
+        if len(views) != len(shown):
+            return True
+        for view in views:
+            current = shown.get(row_key(view))
+            if current is None or current.target != view.target:
+                return True
+        return False
 
     def rebuild(self) -> None:
         """Fill the table in sort and filter order, keeping the cursor row."""
