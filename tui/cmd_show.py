@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rich.console import Console
-
 from domain.events import utc_now
 from domain.models import PriceSource
 from domain.returns import PortfolioSummary
@@ -20,6 +18,7 @@ from tui.output import (
     format_decimal,
     format_percent,
     print_table,
+    table_console,
     to_csv,
     to_json,
 )
@@ -85,7 +84,7 @@ async def targets(store: Store, args: argparse.Namespace) -> int:
             columns = columns[1:]
             rows = [row[1:] for row in rows]
         print_table(
-            Console(highlight=False),
+            table_console(),
             columns,
             rows,
             right=["Price", "EOY", "EOY %", "Next %", "Down %"],
@@ -127,7 +126,7 @@ async def summary(store: Store, args: argparse.Namespace) -> int:
         ["Weighted downside", format_percent(result.weighted_downside)],
     ]
     print_table(
-        Console(highlight=False),
+        table_console(),
         ["Portfolio " + args.portfolio, ""],
         rows,
         right=[""],
@@ -174,7 +173,7 @@ async def errors(store: Store, args: argparse.Namespace) -> int:
             for e in entries
         ]
         print_table(
-            Console(highlight=False),
+            table_console(),
             ["Last seen", "Provider", "Kind", "Count", "Symbols", "Message"],
             rows,
             right=["Count"],

@@ -31,6 +31,24 @@ def format_percent(value: Decimal | None) -> str:
     return f"{value:+.2f}%"
 
 
+SHORT_TEXT = 16
+"""Widest text column, in characters, that a narrow terminal may not shorten."""
+
+MIN_LONG_TEXT = 12
+"""Narrowest a long text column gets, however little room the others leave."""
+
+PIPED_WIDTH = 10_000
+"""Line width for output that does not go to a terminal, so nothing is cut."""
+
+
+def table_console() -> Console:
+    """Return a stdout console; output to a pipe or file gets no width limit."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = PIPED_WIDTH
+    return console
+
+
 def print_table(
     console: Console,
     columns: Sequence[str],
@@ -41,8 +59,9 @@ def print_table(
 ) -> None:
     """Print rows as a table; columns named in `right` are right-aligned numbers.
 
-    Number columns keep their full width, so a narrow terminal shortens the
-    text columns (with an ellipsis) but never cuts a number.
+    Number columns and short text columns (symbols, kinds, sources) keep
+    their full width, so a narrow terminal shortens only long text (with an
+    ellipsis) and never cuts a number or a name.
     """
     # Text, not markup: cells hold portfolio names and symbols from files.
     table = Table(
@@ -52,14 +71,33 @@ def print_table(
         padding=(0, 2, 0, 0),
         pad_edge=False,
     )
-    for index, column in enumerate(columns):
+    widths = [
+        max([len(column), *(len(row[index]) for row in rows)])
+        for index, column in enumerate(columns)
+    ]
+    kept = [
+        column in right or width <= SHORT_TEXT
+        for column, width in zip(columns, widths, strict=True)
+    ]
+    # Long text columns share what the kept columns and the gaps leave, so
+    # the table fits and Rich does not drop whole columns to make it fit.
+    fixed = sum(w for w, keep in zip(widths, kept, strict=True) if keep)
+    gaps = 2 * (len(columns) - 1)
+    long_columns = kept.count(False)
+    share = None
+    if long_columns:
+        share = max(MIN_LONG_TEXT, (console.width - fixed - gaps) // long_columns)
+    for column, width, keep in zip(columns, widths, kept, strict=True):
         if column in right:
-            widest = max([len(column), *(len(row[index]) for row in rows)])
             table.add_column(
-                Text(column), justify="right", no_wrap=True, min_width=widest
+                Text(column), justify="right", no_wrap=True, min_width=width
             )
+        elif keep:
+            table.add_column(Text(column), no_wrap=True, min_width=width)
         else:
-            table.add_column(Text(column), overflow="ellipsis", no_wrap=True)
+            table.add_column(
+                Text(column), overflow="ellipsis", no_wrap=True, max_width=share
+            )
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     console.print(table)
