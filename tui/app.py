@@ -229,9 +229,9 @@ class TargetdeskApp(PaneApp):
         These are the symbols its RefreshFinished event listed, and those of
         jobs that failed or were cancelled, which covers a cancelled refresh.
         """
-        symbols = list(
-            dict.fromkeys([*self.unresolved, *self.queue_pane.queue.failed_symbols()])
-        )
+        unquoted = set(self.unquoted)
+        candidates = [*self.unresolved, *self.queue_pane.queue.failed_symbols()]
+        symbols = [s for s in dict.fromkeys(candidates) if s not in unquoted]
         if not symbols and self.unquoted:
             self.notify(
                 f"No symbol to retry: no configured provider quotes "

@@ -126,8 +126,8 @@ async def run(store: Store, args: argparse.Namespace) -> int:
         return EXIT_PARTIAL
     if incomplete:
         print(
-            "targetdesk: some symbols were not checked online; run the import "
-            "with --check again when the provider answers",
+            "targetdesk: some symbols were not checked online; fix the cause "
+            "above (network, key or plan) and run the import with --check again",
             file=sys.stderr,
         )
         return EXIT_PARTIAL

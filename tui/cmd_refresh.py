@@ -78,8 +78,9 @@ def print_counts(result: RefreshResult, console: Console) -> None:
         )
     if result.unquoted:
         console.print(
-            f"{len(result.unquoted)} of them no configured provider quotes on its "
-            "plan, so they keep the cached or file price: " + " ".join(result.unquoted),
+            f"{len(result.unquoted)} of them have no quote from any configured "
+            "provider's plan and keep the cached or file price: "
+            + " ".join(result.unquoted),
             markup=False,
         )
 

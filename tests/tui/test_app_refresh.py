@@ -334,6 +334,10 @@ async def test_retry_sends_fallback_symbols(store: Store) -> None:
 async def test_retry_skips_unquoted_funds(store: Store) -> None:
     refresh = ScriptedRefresh(
         [
+            queued("j1", "FCNTX", provider="polygon"),
+            JobSucceeded(
+                at=NOW, job_id="j1", provider="polygon", resolved=(), missing=("FCNTX",)
+            ),
             resolved("FCNTX", "20.10", source="user"),
             resolved("MSFT", "400.00", source="stale_cache"),
             RefreshFinished(
