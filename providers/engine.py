@@ -117,7 +117,7 @@ class Engine:
         """Re-enable disabled providers and forget missing symbols."""
         for slot in self.slots:
             slot.disabled = None
-            slot.consecutive_unsent = 0
+            slot.consecutive_failures = 0
             slot.disabled_endpoints.clear()
             slot.missing.clear()
 
@@ -414,7 +414,7 @@ class Engine:
                     await self.failures.record(slot, job, error, attempt)
                     raise
                 slot.consecutive_429 = 0
-                slot.consecutive_unsent = 0
+                slot.consecutive_failures = 0
                 return result
         raise AssertionError("stamina ended without a result or an error")
 

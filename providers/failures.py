@@ -27,11 +27,12 @@ _DISABLING = (ErrorKind.INVALID_KEY, ErrorKind.QUOTA_EXHAUSTED)
 """Errors after which no request of this run goes to the provider."""
 
 UNREACHABLE_AFTER = 3
-"""Failed connections in a row after which a run stops asking the provider.
+"""Transient failures in a row after which a run stops asking the provider.
 
-A refused connection means that nothing listens at the base URL or that the
-network is down. Asking again for each of 35 symbols would only delay the
-fallback."""
+Refused, reset or timed-out connections and gateway errors one after another
+mean that the provider or the network is down. Retrying each of 35 symbols
+four times would only delay the fallback and, when requests reach the
+server, spend the daily quota."""
 
 
 class ErrorSink(Protocol):
@@ -117,11 +118,9 @@ class FailureHandler:
             return
         now = self.clock()
         last_attempt = attempt.num >= self.retry.attempts
-        if error.sent:
-            slot.consecutive_unsent = 0
-        else:
-            slot.consecutive_unsent += 1
-            if slot.consecutive_unsent >= UNREACHABLE_AFTER and slot.disabled is None:
+        if error.kind == ErrorKind.TRANSIENT:
+            slot.consecutive_failures += 1
+            if slot.consecutive_failures >= UNREACHABLE_AFTER and slot.disabled is None:
                 self._disable(slot, ErrorKind.TRANSIENT, _unreachable(slot, error))
                 last_attempt = True
         if error.kind == ErrorKind.RATE_LIMITED:
@@ -191,8 +190,8 @@ class FailureHandler:
 
 
 def _unreachable(slot: ProviderSlot, error: ProviderError) -> str:
-    """Return why a run stopped asking a provider it could not connect to."""
+    """Return why a run stopped asking a provider after repeated failures."""
     return (
-        f"{error.detail.rstrip('.')}. {UNREACHABLE_AFTER} connections in a row "
+        f"{error.detail.rstrip('.')}. {UNREACHABLE_AFTER} requests in a row "
         f"failed, so this refresh sends no more requests to {slot.name}."
     )

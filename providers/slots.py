@@ -37,8 +37,8 @@ class ProviderSlot:
     missing: set[str] = field(default_factory=set)
     """Symbols this provider returned no quote for; not asked again this run."""
     consecutive_429: int = 0
-    consecutive_unsent: int = 0
-    """Requests in a row whose connection failed; reset by any response."""
+    consecutive_failures: int = 0
+    """Transient failures in a row (connections, timeouts, 5xx); reset by success."""
 
     def disable(self, kind: ErrorKind, reason: str) -> None:
         """Send no more requests to this provider in this run."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 import socket
 
 import pytest
-from engine_support import Recorder, RunningClock, import_35, refresh
+from engine_support import Recorder, RunningClock, import_35, refresh, requests_to
 
 from domain.events import ErrorLogged, JobFailed, ProviderDisabled
-from providers.emulator import Emulator
+from providers.emulator import Emulator, Fault, FaultAction
 from providers.failures import UNREACHABLE_AFTER
 from providers.limiter import quota_day
 from providers.setup import EngineSettings, ProviderConfig, build_engine, close_engine
@@ -56,7 +56,7 @@ async def test_unreachable_provider_spends_no_quota(
     ]
     assert {e.provider for e in disabled} == {"fmp", "polygon"}
     for event in disabled:
-        assert "connections in a row failed" in event.reason
+        assert "requests in a row failed" in event.reason
 
     failed = [e for e in recorder.of(JobFailed) if isinstance(e, JobFailed)]
     assert {e.kind for e in failed} == {"transient"}
@@ -86,3 +86,29 @@ async def test_used_up_quota_is_reported_as_quota(
     failed = [e for e in recorder.of(JobFailed) if isinstance(e, JobFailed)]
     assert failed, "no job failed although one request was left"
     assert {e.kind for e in failed} == {"quota_exhausted"}
+
+
+async def test_failing_provider_is_not_asked_per_symbol(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    """Gateway errors that reach the server stop the run's requests early."""
+    prices = await import_35(store)
+    emulator.script(
+        Fault(FaultAction.HTML_ERROR, provider="fmp", status=503, times=None)
+    )
+    settings = EngineSettings(
+        providers=(ProviderConfig("fmp", "demo-fmp", emulator.base_url, "free"),)
+    )
+    backend = StoreBackend(store)
+    engine = build_engine(backend, settings, clock=clock)
+    recorder = Recorder()
+    await refresh(engine, prices, recorder)
+    await close_engine(engine)
+
+    failed = [e for e in recorder.of(JobFailed) if isinstance(e, JobFailed)]
+    jobs = {e.job_id for e in failed}
+    sent = len(requests_to(emulator, "fmp"))
+    # Every job may have sent its first attempt before the third failure came
+    # back, but no job retried after that.
+    assert sent <= len(jobs) + UNREACHABLE_AFTER
+    assert await backend.usage("fmp", quota_day(clock())) == sent
