@@ -54,28 +54,51 @@ DEFAULT_PORTFOLIO = "main"
 """Portfolio an import goes to when the database has none yet."""
 
 
+PANE_ACTIONS = frozenset(
+    {
+        "import_file",
+        "switch_portfolio",
+        "refresh_all",
+        "refresh_selected",
+        "cancel_refresh",
+        "retry_unresolved",
+        "sort",
+        "reverse_sort",
+        "filter",
+        "toggle_selected",
+        "delete",
+        "expand_error",
+        "zoom",
+        "help",
+    }
+)
+"""Actions of the pane keys, which act only on the panes."""
+
+
 class TargetdeskApp(PaneApp):
     """Price targets with live prices, and the work of fetching them in view."""
 
     CSS_PATH = "app.tcss"
     TITLE = "targetdesk"
+    # Pane keys are priority bindings: the app runs each as the key arrives,
+    # before passing on the next one, so keys of one burst (a paste, an SSH
+    # packet) act in the order typed. check_action hands them to text inputs
+    # and leaves other screens alone.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("i", "import_file", "Import"),
-        Binding("p", "switch_portfolio", "Portfolio"),
-        Binding("r", "refresh_all", "Refresh"),
-        Binding("R", "refresh_selected", "Refresh rows", show=False),
-        Binding("x", "cancel_refresh", "Cancel", show=False),
-        Binding("t", "retry_unresolved", "Retry unresolved", show=False),
-        Binding("s", "sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False),
-        # A priority binding runs as the key arrives, before the next key is
-        # passed on, so keys typed right after "/" reach the filter line.
+        Binding("i", "import_file", "Import", priority=True),
+        Binding("p", "switch_portfolio", "Portfolio", priority=True),
+        Binding("r", "refresh_all", "Refresh", priority=True),
+        Binding("R", "refresh_selected", "Refresh rows", show=False, priority=True),
+        Binding("x", "cancel_refresh", "Cancel", show=False, priority=True),
+        Binding("t", "retry_unresolved", "Retry unresolved", show=False, priority=True),
+        Binding("s", "sort", "Sort", priority=True),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, priority=True),
         Binding("slash", "filter", "Filter", priority=True),
-        Binding("space", "toggle_selected", "Select row", show=False),
-        Binding("d", "delete", "Delete"),
-        Binding("e", "expand_error", "Expand error", show=False),
-        Binding("z", "zoom", "Zoom", show=False),
-        Binding("question_mark", "help", "Help"),
+        Binding("space", "toggle_selected", "Select row", show=False, priority=True),
+        Binding("d", "delete", "Delete", priority=True),
+        Binding("e", "expand_error", "Expand error", show=False, priority=True),
+        Binding("z", "zoom", "Zoom", show=False, priority=True),
+        Binding("question_mark", "help", "Help", priority=True),
         Binding("q", "quit", "Quit"),
         # Textual binds ctrl+c to a hint about ctrl+q. Here it quits, from the
         # panes and from dialogs, unless a text input keeps it for copying.
@@ -267,12 +290,12 @@ class TargetdeskApp(PaneApp):
         self.target_pane.reverse_sort()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Let "/" and ctrl+c act only outside a text input, "/" only on the panes."""
-        if action == "filter":
-            on_panes = isinstance(self.screen, PaneScreen)
-            return on_panes and not isinstance(self.focused, Input)
+        """Let pane keys act only on the panes, and no key of ours in a text input."""
+        typing = isinstance(self.focused, Input)
         if action == "interrupt":
-            return not isinstance(self.focused, Input)
+            return not typing
+        if action in PANE_ACTIONS:
+            return isinstance(self.screen, PaneScreen) and not typing
         return True
 
     async def action_interrupt(self) -> None:

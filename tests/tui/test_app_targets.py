@@ -98,6 +98,27 @@ async def test_filter_keys_in_one_burst(store: Store) -> None:
         assert app.target_pane.table.row_count == 1
 
 
+async def test_keys_of_one_burst_act_in_order(store: Store) -> None:
+    """ "i" then "/tmp" in one burst opens the dialog and types the path."""
+    await load_demo_data(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, character in (
+            ("i", "i"),
+            ("slash", "/"),
+            ("t", "t"),
+            ("m", "m"),
+            ("p", "p"),
+        ):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert not app.query_one("#target-filter", Input).display
+        path_line = app.screen.query_one(Input)
+        assert path_line.value.endswith("/tmp")
+
+
 async def test_slash_types_into_other_inputs(store: Store) -> None:
     """ "/" opens the filter only from the panes; in a path it is a character."""
     await load_demo_data(store)
