@@ -275,8 +275,16 @@ class PaneApp(App[None]):
                 self.store, self.portfolio, now=now, tolerance=tolerance
             )
         if self.target_pane.targets_differ(views):
+            from storage.portfolios import list_portfolios
+
             self.target_pane.load(views, now)
             _settle_garbage()
+            # The portfolio list shows each portfolio's target count.
+            async with self.store.sessions() as session:
+                self.portfolios = await list_portfolios(session)
+            self.query_one(PortfolioPane).show_portfolios(
+                self.portfolios, self.portfolio
+            )
         summary = await load_summary(
             self.store, self.portfolio, now=now, tolerance=tolerance, views=views
         )

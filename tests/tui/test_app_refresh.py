@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 from tui_helpers import (
     NOW,
     SESSION,
@@ -588,6 +588,8 @@ async def test_refresh_shows_rows_another_process_wrote(
         await settle(pilot)
         table = app.target_pane.table
         assert table.row_count == 3
+        option = app.query_one("#portfolio-list", OptionList).get_option("shared")
+        assert "(3)" in str(option.prompt)
         assert app.target_pane.state.views["MSFT:LONG"].target.target_eoy == Decimal(
             "999.00"
         )
