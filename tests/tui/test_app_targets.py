@@ -209,6 +209,13 @@ async def test_help_lists_every_key(store: Store) -> None:
         expected = ("i", "p", "s", "/", "d", "r", "R", "x", "t", "e", "?", "q")
         for key in (*expected, "ctrl+c", "ctrl+q"):
             assert key in keys, key
+        where = {
+            str(table.get_row_at(i)[0]): str(table.get_row_at(i)[2])
+            for i in range(table.row_count)
+        }
+        assert where["ctrl+q"] == "everywhere"
+        assert where["ctrl+c"] == "outside text fields"
+        assert where["q"] == "panes"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

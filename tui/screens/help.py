@@ -67,5 +67,14 @@ def help_rows(bindings: Sequence[object]) -> list[tuple[str, str, str]]:
         if isinstance(binding, Binding):
             key = binding.key_display or binding.key
             key = key.replace("question_mark", "?").replace("slash", "/")
-            rows.append((key, binding.tooltip or binding.description, "everywhere"))
+            rows.append((key, binding.tooltip or binding.description, _where(key)))
     return [*rows, *PANE_KEYS]
+
+
+def _where(key: str) -> str:
+    """Return where an app key acts: text fields keep every other key."""
+    if key == "ctrl+q":
+        return "everywhere"
+    if key == "ctrl+c":
+        return "outside text fields"
+    return "panes"
