@@ -51,10 +51,10 @@ from providers.strategies import (
 log = logging.getLogger(__name__)
 
 NO_QUOTE = "no quote"
-"""Reason of a symbol a provider was asked for and returned nothing for."""
+"""Reason for a symbol that a provider was requested for and returned no quote."""
 
 NOT_IN_PLAN = "not in plan"
-"""Reason of a symbol the provider's plan does not serve (FMP free's sample)."""
+"""Reason for a symbol that the provider's plan does not serve (FMP free's sample)."""
 
 _current_job: contextvars.ContextVar[str] = contextvars.ContextVar("job", default="")
 """Id of the job whose request a client is about to send."""
@@ -262,7 +262,7 @@ class Engine:
     async def _ask_shared(
         self, claim: Claim, reasons: dict[str, str]
     ) -> dict[str, Quote]:
-        """Ask the chain for this refresh's symbols; await the other refreshes'.
+        """Ask the chain for this refresh's symbols, then wait for the others'.
 
         Two refreshes that overlap share one request per symbol: the second
         waits for the first one's result instead of sending its own.
@@ -295,14 +295,16 @@ class Engine:
                     reasons.setdefault(symbol, f"{slot.name}: {NOT_IN_PLAN}")
                 elif symbol in slot.missing:
                     reasons.setdefault(symbol, f"{slot.name}: {NO_QUOTE}")
-            asked = [s for s in pending if s in served and s not in slot.missing]
-            if not asked:
+            requested = [s for s in pending if s in served and s not in slot.missing]
+            if not requested:
                 continue
-            answers, endpoint_failed = await self._ask(slot, strategy, asked, reasons)
+            answers, endpoint_failed = await self._ask(
+                slot, strategy, requested, reasons
+            )
             found.update(answers)
             left = [s for s in pending if s not in answers]
             for symbol in left:
-                if symbol in asked:
+                if symbol in requested:
                     self.emit(
                         FellBack(
                             symbol=symbol,

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 _DISABLING = (ErrorKind.INVALID_KEY, ErrorKind.QUOTA_EXHAUSTED)
 """Errors after which no request of this run goes to the provider."""
 
-UNREACHABLE_AFTER = 3
+STOP_AFTER_FAILURES = 3
 """Transient failures in a row after which a run stops asking the provider.
 
 Refused, reset or timed-out connections and gateway errors one after another
@@ -120,8 +120,11 @@ class FailureHandler:
         last_attempt = attempt.num >= self.retry.attempts
         if error.kind == ErrorKind.TRANSIENT:
             slot.consecutive_failures += 1
-            if slot.consecutive_failures >= UNREACHABLE_AFTER and slot.disabled is None:
-                self._disable(slot, ErrorKind.TRANSIENT, _unreachable(slot, error))
+            if (
+                slot.consecutive_failures >= STOP_AFTER_FAILURES
+                and slot.disabled is None
+            ):
+                self._disable(slot, ErrorKind.TRANSIENT, _stop_reason(slot, error))
                 last_attempt = True
         if error.kind == ErrorKind.RATE_LIMITED:
             wait = self.pause_for_429(slot, error)
@@ -189,9 +192,9 @@ class FailureHandler:
         )
 
 
-def _unreachable(slot: ProviderSlot, error: ProviderError) -> str:
+def _stop_reason(slot: ProviderSlot, error: ProviderError) -> str:
     """Return why a run stopped asking a provider after repeated failures."""
     return (
-        f"{error.detail.rstrip('.')}. {UNREACHABLE_AFTER} requests in a row "
+        f"{error.detail.rstrip('.')}. {STOP_AFTER_FAILURES} requests in a row "
         f"failed, so this refresh sends no more requests to {slot.name}."
     )

@@ -38,7 +38,7 @@ class ProviderSlot:
     """Symbols this provider returned no quote for; not asked again this run."""
     consecutive_429: int = 0
     consecutive_failures: int = 0
-    """Transient failures in a row (connections, timeouts, 5xx); reset by success."""
+    """Transient failures in a row (connections, timeouts, 5xx), reset by a success."""
 
     def disable(self, kind: ErrorKind, reason: str) -> None:
         """Send no more requests to this provider in this run."""

@@ -453,9 +453,9 @@ class TargetdeskApp(PaneApp):
                 )
 
 
-def _listed(symbols: Sequence[str], shown: int = 5) -> str:
-    """Return up to `shown` symbols joined by commas, and how many more there are."""
-    text = ", ".join(symbols[:shown])
-    if len(symbols) > shown:
-        text += f" and {len(symbols) - shown} more"
+def _listed(symbols: Sequence[str], limit: int = 5) -> str:
+    """Return up to `limit` symbols joined by commas, and how many more there are."""
+    text = ", ".join(symbols[:limit])
+    if len(symbols) > limit:
+        text += f" and {len(symbols) - limit} more"
     return text

@@ -75,24 +75,24 @@ def print_table(
         max([len(column), *(len(row[index]) for row in rows)])
         for index, column in enumerate(columns)
     ]
-    kept = [
+    fixed_width = [
         column in right or width <= SHORT_TEXT
         for column, width in zip(columns, widths, strict=True)
     ]
-    # Long text columns share what the kept columns and the gaps leave, so
+    # Long text columns share what the fixed-width columns and the gaps leave, so
     # the table fits and Rich does not drop whole columns to make it fit.
-    fixed = sum(w for w, keep in zip(widths, kept, strict=True) if keep)
+    fixed = sum(w for w, fixed in zip(widths, fixed_width, strict=True) if fixed)
     gaps = 2 * (len(columns) - 1)
-    long_columns = kept.count(False)
+    long_columns = fixed_width.count(False)
     share = None
     if long_columns:
         share = max(MIN_LONG_TEXT, (console.width - fixed - gaps) // long_columns)
-    for column, width, keep in zip(columns, widths, kept, strict=True):
+    for column, width, fixed in zip(columns, widths, fixed_width, strict=True):
         if column in right:
             table.add_column(
                 Text(column), justify="right", no_wrap=True, min_width=width
             )
-        elif keep:
+        elif fixed:
             table.add_column(Text(column), no_wrap=True, min_width=width)
         else:
             table.add_column(

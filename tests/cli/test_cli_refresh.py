@@ -165,7 +165,7 @@ def test_import_check_incomplete_exits_1(tmp_path: Path) -> None:
     assert len(json.loads(listed.stdout)) == 35
 
 
-def test_offline_refresh_and_doctor_spend_no_quota(tmp_path: Path) -> None:
+def test_offline_commands_spend_no_quota(tmp_path: Path) -> None:
     """Connections that fail reach no server, so they leave the quota whole."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -195,12 +195,13 @@ def test_offline_refresh_and_doctor_spend_no_quota(tmp_path: Path) -> None:
     assert "polygon: plan free, 0 requests today" in doctor.stdout
 
 
-def test_output_into_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     """A reader that stops early (`| head`) gets no traceback and exit 141."""
     rows = [f"S{n:05d},LONG,12.50,14.00,9.00,10.00" for n in range(3000)]
     header = "symbol,position_type,target_eoy,target_next_year,downside,current_price"
     source = tmp_path / "many.csv"
     source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
     env = {
         **os.environ,
         "TARGETDESK_LOG_DIR": str(tmp_path / "logs"),
@@ -214,6 +215,7 @@ def test_output_into_closed_pipe_exits_quietly(tmp_path: Path) -> None:
         check=True,
         timeout=240,
     )
+
     with subprocess.Popen(
         [*command, "targets", "--format", "json"],
         env=env,
@@ -226,6 +228,7 @@ def test_output_into_closed_pipe_exits_quietly(tmp_path: Path) -> None:
         process.stdout.close()
         errors = process.stderr.read().decode()
         status = process.wait(timeout=240)
+
     assert "unexpected error" not in errors
     assert "Traceback" not in errors
     assert status == 141

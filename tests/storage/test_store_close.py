@@ -3,9 +3,9 @@
 When the app quits, Textual cancels its workers without waiting for them, and
 the caller closes the store at once. A worker cancelled in the middle of a
 query still has its connection checked out. Each aiosqlite connection owns a
-thread that is not a daemon, so a connection that is never closed keeps the
-process from exiting, and one whose event loop closes under it dies with
-"Event loop is closed".
+worker thread: if the connection is never closed, the thread waits for work
+for good, and if its event loop closes first, the thread dies with "Event
+loop is closed" when it posts the query's result.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def connection_threads() -> set[threading.Thread]:
     }
 
 
-async def test_close_waits_for_a_session_still_in_use(db_url: str) -> None:
+async def test_close_waits_for_open_session(db_url: str) -> None:
     before = connection_threads()
     store = await Store.open(db_url)
     inside = asyncio.Event()
@@ -54,7 +54,7 @@ async def test_close_waits_for_a_session_still_in_use(db_url: str) -> None:
         assert not thread.is_alive(), "a connection's thread outlived close()"
 
 
-async def test_close_after_cancelled_query_stops_every_thread(db_url: str) -> None:
+async def test_close_stops_cancelled_query_thread(db_url: str) -> None:
     before = connection_threads()
     store = await Store.open(db_url)
     started = asyncio.Event()

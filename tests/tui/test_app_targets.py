@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList
-from tui_helpers import make_app, settle
+from tui_helpers import make_app, send_burst, settle
 
 from domain.models import PositionType, TargetPrice
 from storage.importer import write_import
@@ -88,8 +87,7 @@ async def test_filter_keys_in_one_burst(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for key, character in (("slash", "/"), ("M", "M"), ("S", "S"), ("F", "F")):
-            app.post_message(events.Key(key, character))
+        send_burst(app, "/MSF")
         await pilot.pause()
         await wait_for_filter(pilot, app)
         line = app.query_one("#target-filter", Input)
@@ -104,14 +102,7 @@ async def test_keys_of_one_burst_act_in_order(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for key, character in (
-            ("i", "i"),
-            ("slash", "/"),
-            ("t", "t"),
-            ("m", "m"),
-            ("p", "p"),
-        ):
-            app.post_message(events.Key(key, character))
+        send_burst(app, "i/tmp")
         await settle(pilot)
         await pilot.pause(0.2)
         assert not app.query_one("#target-filter", Input).display

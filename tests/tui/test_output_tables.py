@@ -17,7 +17,7 @@ def test_narrow_terminal_shortens_only_long_text() -> None:
     text = console.export_text()
     assert KIND in text
     assert "…" in text
-    # Rich drops whole columns from a table that does not fit; none may go.
+    # Rich drops whole columns from a table that does not fit. None may go.
     assert "Via" in text
     assert "fmp" in text
     assert "Count" in text

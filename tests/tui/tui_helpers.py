@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from rich.text import Text
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -120,3 +122,17 @@ def cell_text(table: DataTable[object], row: str, column: str) -> str:
     cell = table.get_cell(row, column)
     assert isinstance(cell, Text)
     return cell.plain
+
+
+KEY_NAMES = {"/": "slash", "?": "question_mark", " ": "space"}
+"""Textual's key names of the characters whose name differs from the character."""
+
+
+def send_burst(app: App[None], text: str) -> None:
+    """Queue one key event per character at once, as a paste or one SSH read does.
+
+    Pilot.press waits for each key to be handled, so it cannot show keys
+    that arrive together.
+    """
+    for character in text:
+        app.post_message(events.Key(KEY_NAMES.get(character, character), character))

@@ -191,11 +191,11 @@ class TargetPane(Vertical):
 
         Prices are left out: they change in place as a refresh resolves them.
         """
-        shown = self.state.views
-        if len(views) != len(shown):
+        current_views = self.state.views
+        if len(views) != len(current_views):
             return True
         for view in views:
-            current = shown.get(row_key(view))
+            current = current_views.get(row_key(view))
             if current is None or current.target != view.target:
                 return True
         return False

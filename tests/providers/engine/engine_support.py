@@ -57,22 +57,28 @@ class Recorder:
 
 def make_engine(
     store: Store,
-    emulator: Emulator,
+    emulator: Emulator | str,
     clock: RunningClock,
     *,
     fmp: tuple[str, str] | None = None,
     polygon: tuple[str, str] | None = None,
     order: Sequence[str] = ("fmp", "polygon"),
     retry: RetryPolicy | None = None,
+    backend: StoreBackend | None = None,
 ) -> Engine:
-    """Build an engine whose providers point at the emulator; (key, plan) each."""
+    """Build an engine whose providers point at the emulator; (key, plan) each.
+
+    `emulator` may be a base URL instead, and `backend` replaces the plain
+    StoreBackend on `store`.
+    """
+    base_url = emulator if isinstance(emulator, str) else emulator.base_url
     configs = []
     for name in order:
         pair = fmp if name == "fmp" else polygon
         if pair is not None:
-            configs.append(ProviderConfig(name, pair[0], emulator.base_url, pair[1]))
+            configs.append(ProviderConfig(name, pair[0], base_url, pair[1]))
     settings = EngineSettings(providers=tuple(configs), retry=retry or RetryPolicy())
-    return build_engine(StoreBackend(store), settings, clock=clock)
+    return build_engine(backend or StoreBackend(store), settings, clock=clock)
 
 
 async def import_35(store: Store, portfolio: str = "real") -> dict[str, Decimal | None]:

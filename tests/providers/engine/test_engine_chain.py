@@ -19,7 +19,7 @@ from engine_support import (
 from domain.events import JobWaitingForQuota, ProviderDisabled, ProviderPaused
 from domain.quotes import Quote
 from providers.emulator import Emulator, Fault, FaultAction
-from providers.setup import EngineSettings, ProviderConfig, build_engine, close_engine
+from providers.setup import close_engine
 from storage.backend import StoreBackend
 from storage.store import Store
 
@@ -193,7 +193,7 @@ async def test_overlapping_refreshes_share_request(
 
 class LateSecondRead(StoreBackend):
     """The real store, whose second cache read returns only after the first
-    refresh's request has been answered."""
+    refresh has received its response."""
 
     def __init__(self, store: Store, emulator: Emulator) -> None:
         super().__init__(store)
@@ -215,10 +215,14 @@ class LateSecondRead(StoreBackend):
 async def test_refresh_reading_the_cache_late_shares_request(
     store: Store, emulator: Emulator, clock: RunningClock
 ) -> None:
-    """A cache read that ends after the other refresh's answer sends nothing."""
-    polygon = ProviderConfig("polygon", "demo-polygon", emulator.base_url, "free")
-    settings = EngineSettings(providers=(polygon,))
-    engine = build_engine(LateSecondRead(store, emulator), settings, clock=clock)
+    """A cache read that ends after the other refresh's response sends nothing."""
+    engine = make_engine(
+        store,
+        emulator,
+        clock,
+        polygon=("demo-polygon", "free"),
+        backend=LateSecondRead(store, emulator),
+    )
     prices: dict[str, Decimal | None] = {"AAPL": None, "MSFT": None}
     first, second = await asyncio.gather(
         refresh(engine, prices, Recorder()), refresh(engine, prices, Recorder())

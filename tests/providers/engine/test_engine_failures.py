@@ -18,7 +18,7 @@ from engine_support import (
 from domain.calendar import NEW_YORK
 from domain.quotes import Quote
 from providers.emulator import Emulator, Fault, FaultAction
-from providers.failures import UNREACHABLE_AFTER
+from providers.failures import STOP_AFTER_FAILURES
 from providers.limiter import quota_day
 from providers.setup import close_engine
 from storage.backend import StoreBackend
@@ -68,7 +68,7 @@ async def test_gateway_errors_fall_back_to_cache_then_user(
     assert all("text/html" in e.message for e in errors)
     # Each provider's one job fails three times in a row, after which the run
     # stops asking that provider, one attempt short of the retry limit.
-    assert {e.count for e in errors} == {UNREACHABLE_AFTER}
+    assert {e.count for e in errors} == {STOP_AFTER_FAILURES}
 
 
 async def test_daily_quota_survives_restart(

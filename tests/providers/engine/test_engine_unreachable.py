@@ -1,8 +1,9 @@
 """The engine when a provider cannot be reached, and when its quota runs out.
 
 A connection that fails never reaches the provider, so it must not count
-against the daily quota, and a run stops asking a provider after a few
-failed connections in a row instead of retrying every symbol.
+against the daily quota. A run stops asking a provider after a few transient
+failures in a row (failed connections, timeouts, gateway errors) instead of
+retrying every symbol.
 """
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ from __future__ import annotations
 import socket
 
 import pytest
-from engine_support import Recorder, RunningClock, import_35, refresh, requests_to
+from engine_support import (
+    Recorder,
+    RunningClock,
+    import_35,
+    make_engine,
+    refresh,
+    requests_to,
+)
 
 from domain.events import ErrorLogged, JobFailed, ProviderDisabled
 from providers.emulator import Emulator, Fault, FaultAction
-from providers.failures import UNREACHABLE_AFTER
+from providers.failures import STOP_AFTER_FAILURES
 from providers.limiter import quota_day
-from providers.setup import EngineSettings, ProviderConfig, build_engine, close_engine
+from providers.setup import close_engine
 from storage.backend import StoreBackend
 from storage.store import Store
 
@@ -34,14 +42,14 @@ async def test_unreachable_provider_spends_no_quota(
     store: Store, clock: RunningClock, closed_url: str
 ) -> None:
     prices = await import_35(store)
-    settings = EngineSettings(
-        providers=(
-            ProviderConfig("fmp", "demo-fmp", closed_url, "free"),
-            ProviderConfig("polygon", "demo-polygon", closed_url, "free"),
-        )
-    )
     backend = StoreBackend(store)
-    engine = build_engine(backend, settings, clock=clock)
+    engine = make_engine(
+        store,
+        closed_url,
+        clock,
+        fmp=("demo-fmp", "free"),
+        polygon=("demo-polygon", "free"),
+    )
     recorder = Recorder()
     result = await refresh(engine, prices, recorder)
     await close_engine(engine)
@@ -65,7 +73,7 @@ async def test_unreachable_provider_spends_no_quota(
     fmp_attempts = max(e.count for e in logged if e.provider == "fmp")
     # One attempt per job at most, plus the failures that tripped the stop:
     # no job retried after the run stopped asking FMP.
-    assert fmp_attempts <= len(fmp_jobs) + UNREACHABLE_AFTER
+    assert fmp_attempts <= len(fmp_jobs) + STOP_AFTER_FAILURES
 
 
 async def test_used_up_quota_is_reported_as_quota(
@@ -75,10 +83,7 @@ async def test_used_up_quota_is_reported_as_quota(
     backend = StoreBackend(store)
     day = quota_day(clock())
     await backend.add_usage("fmp", day, 249)
-    settings = EngineSettings(
-        providers=(ProviderConfig("fmp", "demo-fmp", emulator.base_url, "free"),)
-    )
-    engine = build_engine(backend, settings, clock=clock)
+    engine = make_engine(store, emulator, clock, fmp=("demo-fmp", "free"))
     recorder = Recorder()
     await refresh(engine, prices, recorder)
     await close_engine(engine)
@@ -96,11 +101,8 @@ async def test_failing_provider_is_not_asked_per_symbol(
     emulator.script(
         Fault(FaultAction.HTML_ERROR, provider="fmp", status=503, times=None)
     )
-    settings = EngineSettings(
-        providers=(ProviderConfig("fmp", "demo-fmp", emulator.base_url, "free"),)
-    )
     backend = StoreBackend(store)
-    engine = build_engine(backend, settings, clock=clock)
+    engine = make_engine(store, emulator, clock, fmp=("demo-fmp", "free"))
     recorder = Recorder()
     await refresh(engine, prices, recorder)
     await close_engine(engine)
@@ -110,5 +112,28 @@ async def test_failing_provider_is_not_asked_per_symbol(
     sent = len(requests_to(emulator, "fmp"))
     # Every job may have sent its first attempt before the third failure came
     # back, but no job retried after that.
-    assert sent <= len(jobs) + UNREACHABLE_AFTER
+    assert sent <= len(jobs) + STOP_AFTER_FAILURES
     assert await backend.usage("fmp", quota_day(clock())) == sent
+
+
+async def test_failures_below_limit_keep_provider(
+    store: Store, emulator: Emulator, clock: RunningClock
+) -> None:
+    """Gateway errors fewer than the limit are retried, and the retry succeeds."""
+    prices = await import_35(store)
+    emulator.script(
+        Fault(
+            FaultAction.HTML_ERROR,
+            provider="polygon",
+            status=503,
+            times=STOP_AFTER_FAILURES - 1,
+        )
+    )
+    engine = make_engine(store, emulator, clock, polygon=("demo-polygon", "free"))
+    recorder = Recorder()
+    result = await refresh(engine, prices, recorder)
+    await close_engine(engine)
+
+    assert recorder.of(ProviderDisabled) == []
+    assert result.by_source == {"polygon": 31, "user": 4}
+    assert len(requests_to(emulator, "polygon")) == STOP_AFTER_FAILURES
